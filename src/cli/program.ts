@@ -1,0 +1,103 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, RolecallError } from '../core/errors.js';
+import { createLogger, isLogLevel, redact } from '../core/log.js';
+import { version } from '../core/version.js';
+import type { CommandContext, GlobalOptions, LogLevel } from './context.js';
+import { type CommandSpec, commands } from './registry.js';
+import { shouldColor } from './render/colors.js';
+
+interface Streams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+function globalsFrom(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, streams: Streams): GlobalOptions {
+  const requested = (raw['logLevel'] as string | undefined) ?? env['ROLECALL_LOG_LEVEL'] ?? 'info';
+  const logLevel: LogLevel = isLogLevel(requested) ? requested : 'info';
+  const noColor = raw['color'] === false;
+  return {
+    config: raw['config'] as string | undefined,
+    logLevel,
+    color: {
+      stdout: shouldColor(streams.stdout, noColor, env),
+      stderr: shouldColor(streams.stderr, noColor, env),
+    },
+  };
+}
+
+function buildProgram(streams: Streams, run: (spec: CommandSpec, command: Command) => Promise<void>): Command {
+  const program = new Command('rolecall')
+    .description('Every AWS role you may use, as a named identity: log in once, run anything under any role.')
+    .version(version, '-V, --version', 'print the version')
+    .addOption(
+      new Option(
+        '--config <file>',
+        'config file (default: ROLECALL_CONFIG, then rolecall.yaml, .rolecall.yaml or atmos.yaml upward from here, then the user config)',
+      ),
+    )
+    .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(['debug', 'info', 'warn', 'error']))
+    .option('--no-color', 'no colour in output (also NO_COLOR)')
+    .showHelpAfterError('(run `rolecall --help` for usage)')
+    .configureOutput({ writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) })
+    .exitOverride();
+
+  const groups = new Map<string, Command>();
+  for (const spec of commands) {
+    const words = spec.name.split(' ');
+    let parent = program;
+    for (const word of words.slice(0, -1)) {
+      let group = groups.get(word);
+      if (!group) {
+        group = parent.command(word).description(`${word} commands`);
+        groups.set(word, group);
+      }
+      parent = group;
+    }
+    const command = parent.command(words.at(-1)!).description(spec.summary);
+    if (spec.operands) command.arguments(spec.operands);
+    for (const option of spec.options) {
+      const built = new Option(option.flags, option.description);
+      if (option.choices) built.choices(option.choices);
+      if (option.defaultValue !== undefined) built.default(option.defaultValue);
+      command.addOption(built);
+    }
+    command.action(async (...args: unknown[]) => run(spec, args.at(-1) as Command));
+  }
+  return program;
+}
+
+function report(error: unknown, ctx: Pick<CommandContext, 'stderr'>, logLevel: LogLevel): ExitCode {
+  if (error instanceof RolecallError) {
+    ctx.stderr.write(`error: ${redact(error.message)}\n`);
+    if (error.hint) ctx.stderr.write(`hint: ${redact(error.hint)}\n`);
+    if (logLevel === 'debug' && error.cause instanceof Error) ctx.stderr.write(`${redact(error.cause.stack ?? '')}\n`);
+    return error.exitCode;
+  }
+  const failure = error instanceof Error ? error : new Error(String(error));
+  ctx.stderr.write(`error: unexpected failure: ${redact(failure.message)}\n`);
+  if (logLevel === 'debug') ctx.stderr.write(`${redact(failure.stack ?? '')}\n`);
+  else ctx.stderr.write('hint: run again with --log-level debug for details, and report it if it persists\n');
+  return ExitCode.runtime;
+}
+
+/** Runs rolecall with these arguments and returns the exit code (the CLI contract's 0, 1, 2, 3). */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string, streams: Streams): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let globals = globalsFrom({}, env, streams);
+  const program = buildProgram(streams, async (spec, command) => {
+    globals = globalsFrom(command.optsWithGlobals(), env, streams);
+    const ctx: CommandContext = { globals, env, cwd, ...streams, log: createLogger(globals.logLevel, streams.stderr) };
+    const module = await spec.load();
+    exitCode = await (module.run as (...args: unknown[]) => Promise<number>)(ctx, command.opts(), command.args);
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every parsing error is a usage error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    return report(error, streams, globals.logLevel);
+  }
+}

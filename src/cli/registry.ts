@@ -1,0 +1,63 @@
+import type { CommandRun } from './context.js';
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  choices?: readonly string[];
+  defaultValue?: string;
+}
+
+/**
+ * A command as `--help` shows it. The module that runs it is loaded only when the command is chosen,
+ * so each command pays only for the code it uses.
+ */
+export interface CommandSpec {
+  /** `list`, or `config show` for a subcommand of `config`. */
+  name: string;
+  summary: string;
+  operands?: string;
+  options: OptionSpec[];
+  load: () => Promise<{ run: CommandRun<never> }>;
+}
+
+export const FORMATS_STRUCTURED = ['yaml', 'json'] as const;
+
+export const commands: CommandSpec[] = [
+  {
+    name: 'list',
+    summary: 'list providers and their identities (identities chained through another nested under it)',
+    options: [
+      { flags: '--provider <name>', description: 'only this provider and its identities' },
+      {
+        flags: '--format <format>',
+        description: 'output format',
+        choices: ['tree', 'table', 'json', 'yaml'],
+        defaultValue: 'tree',
+      },
+    ],
+    load: () => import('./commands/list.js'),
+  },
+  {
+    name: 'validate',
+    summary: 'check the configuration and report every problem with its file, line and key',
+    options: [
+      { flags: '--format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
+    ],
+    load: () => import('./commands/validate.js'),
+  },
+  {
+    name: 'config show',
+    summary: 'print the merged configuration that commands use',
+    options: [
+      { flags: '--format <format>', description: 'output format', choices: FORMATS_STRUCTURED, defaultValue: 'yaml' },
+      { flags: '--origins', description: 'show the file, line and column each value comes from' },
+    ],
+    load: () => import('./commands/config-show.js'),
+  },
+  {
+    name: 'config schema',
+    summary: 'print the JSON Schema of the config file (for editors, through yaml-language-server)',
+    options: [],
+    load: () => import('./commands/config-schema.js'),
+  },
+];

@@ -1,0 +1,98 @@
+import { statSync } from 'node:fs';
+import { provisionedFilePath, type StateDirs } from '../store/paths.js';
+import type { ConfigLocation } from './discover.js';
+import type { GlobImport } from './glob.js';
+import { readWithImports } from './imports.js';
+import { ConfigError, type ConfigIssue } from './issues.js';
+import { isPlainMap, mergeSources, type PlainMap } from './merge.js';
+import { type Origins, readYamlFile, type YamlSource } from './read-yaml.js';
+import type { RolecallConfig } from './schema.js';
+import { validateConfig } from './validate.js';
+
+/** What provisioning recorded about its last run for one provider (`auth._metadata`). */
+export interface ProvisionedInfo {
+  file: string;
+  metadata?: PlainMap;
+}
+
+/** Every file the result depends on, present or not: a later login may create a provisioned file. */
+export interface CompileInputs {
+  files: string[];
+  globs: GlobImport[];
+}
+
+export interface AssembledConfig {
+  mainFile: string;
+  config: RolecallConfig;
+  origins: Origins;
+  warnings: ConfigIssue[];
+  provisioned: Record<string, ProvisionedInfo>;
+  inputs: CompileInputs;
+}
+
+function providerNames(sources: readonly YamlSource[]): string[] {
+  const names = new Set<string>();
+  for (const { value } of sources) {
+    const providers = isPlainMap(value) && isPlainMap(value['auth']) ? value['auth']['providers'] : undefined;
+    if (isPlainMap(providers)) for (const name of Object.keys(providers)) names.add(name);
+  }
+  return [...names];
+}
+
+/**
+ * A provisioned file contributes its identities only. It is generated, so a damaged one is a warning
+ * (the next login rewrites it), not a reason to stop every command.
+ */
+function readProvisioned(provider: string, file: string, warnings: ConfigIssue[]) {
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+  const read = readYamlFile(file);
+  const auth = read.ok && isPlainMap(read.source.value) ? read.source.value['auth'] : undefined;
+  if (!read.ok || !isPlainMap(auth) || !isPlainMap(auth['identities'])) {
+    const detail = read.ok ? 'it has no auth.identities map' : read.issues[0]?.message;
+    warnings.push({
+      severity: 'warning',
+      message: `provisioned identities of ${provider} in ${file} are unreadable and were skipped (${detail})`,
+      hint: `run \`rolecall login --provider ${provider}\` to rebuild the file`,
+    });
+    return undefined;
+  }
+  const metadata = isPlainMap(auth['_metadata']) ? auth['_metadata'] : undefined;
+  const source: YamlSource = { ...read.source, value: { auth: { identities: auth['identities'] } } };
+  return { source, info: { file, ...(metadata ? { metadata } : {}) } };
+}
+
+/**
+ * Builds the configuration every command uses: provisioned files first (for each configured provider
+ * that has one), then imports, then the main file, deep-merged and validated. Throws ConfigError
+ * listing every error; returns warnings alongside the result.
+ */
+export function assembleConfig(location: ConfigLocation, dirs: StateDirs): AssembledConfig {
+  const imported = readWithImports(location.file, location.flavour);
+  if (imported.issues.length > 0) throw new ConfigError(imported.issues);
+
+  const warnings: ConfigIssue[] = [];
+  const provisioned: Record<string, ProvisionedInfo> = {};
+  const provisionedSources: YamlSource[] = [];
+  const files = imported.sources.map((source) => source.file);
+  for (const provider of providerNames(imported.sources)) {
+    const file = provisionedFilePath(dirs, provider);
+    files.push(file);
+    const found = readProvisioned(provider, file, warnings);
+    if (!found) continue;
+    provisionedSources.push(found.source);
+    provisioned[provider] = found.info;
+  }
+
+  const { value, origins } = mergeSources([...provisionedSources, ...imported.sources]);
+  const validated = validateConfig(value, origins, imported.atmosFiles);
+  const issues = [...warnings, ...validated.issues];
+  if (!validated.config) throw new ConfigError(issues);
+  return {
+    mainFile: location.file,
+    config: validated.config,
+    origins,
+    warnings: issues,
+    provisioned,
+    inputs: { files, globs: imported.globs },
+  };
+}

@@ -1,0 +1,79 @@
+import type { CommandContext } from '../cli/context.js';
+import type { StateDirs } from '../store/paths.js';
+import type { ProvisionedInfo } from './assemble.js';
+import { readCompiledOrigins, readFreshCompiled, writeCompiled } from './compiled.js';
+import { type ConfigLocation, findConfigFile } from './discover.js';
+import { type ConfigIssue, formatIssue } from './issues.js';
+import type { Origins } from './read-yaml.js';
+import type { RolecallConfig } from './schema.js';
+
+/** The configuration a command works with, and where it came from. */
+export interface LoadedConfig {
+  location?: ConfigLocation;
+  config: RolecallConfig;
+  warnings: ConfigIssue[];
+  provisioned: Record<string, ProvisionedInfo>;
+  /** Positions of every value; read from disk only when asked for. */
+  origins(): Promise<Origins>;
+}
+
+export interface LoadOptions {
+  /** Assemble from the sources even when the compiled form is fresh (`rolecall validate`). */
+  fresh?: boolean;
+}
+
+const emptyConfig = (): LoadedConfig => ({
+  config: {},
+  warnings: [],
+  provisioned: {},
+  origins: async () => new Map(),
+});
+
+async function assemble(ctx: CommandContext, dirs: StateDirs, location: ConfigLocation) {
+  // YAML parsing and schema validation live in their own bundle, loaded only on this path.
+  const { assembleConfig } = await import('./assemble.js');
+  const startedAt = Date.now();
+  const assembled = assembleConfig(location, dirs);
+  try {
+    if (!writeCompiled(dirs, assembled, startedAt)) ctx.log.debug('a config file changed while compiling; not cached');
+  } catch (error) {
+    ctx.log.debug(`could not save the compiled configuration: ${(error as Error).message}`);
+  }
+  return assembled;
+}
+
+/**
+ * Finds, assembles and validates the configuration (throwing ConfigError, exit 2, when it is wrong),
+ * reusing the compiled form while its sources are unchanged. Warnings go to the log once per run.
+ */
+export async function loadConfig(
+  ctx: CommandContext,
+  dirs: StateDirs,
+  options: LoadOptions = {},
+): Promise<LoadedConfig> {
+  const location = findConfigFile({ flag: ctx.globals.config, env: ctx.env, cwd: ctx.cwd, userConfigDir: dirs.config });
+  if (!location) {
+    ctx.log.debug('no configuration file found; using an empty configuration');
+    return emptyConfig();
+  }
+  ctx.log.debug(`configuration: ${location.file} (from ${location.from})`);
+  const compiled = options.fresh ? undefined : await readFreshCompiled(dirs, location.file);
+  const loaded: LoadedConfig = compiled
+    ? {
+        location,
+        config: compiled.config,
+        warnings: compiled.warnings,
+        provisioned: compiled.provisioned,
+        origins: async () => readCompiledOrigins(dirs, location.file) ?? (await assemble(ctx, dirs, location)).origins,
+      }
+    : await assemble(ctx, dirs, location).then((assembled) => ({
+        location,
+        config: assembled.config,
+        warnings: assembled.warnings,
+        provisioned: assembled.provisioned,
+        origins: async () => assembled.origins,
+      }));
+  ctx.log.debug(compiled ? 'compiled configuration is fresh' : 'configuration compiled from its sources');
+  for (const warning of loaded.warnings) ctx.log.warn(formatIssue(warning));
+  return loaded;
+}

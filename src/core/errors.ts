@@ -1,0 +1,29 @@
+/** Exit codes are part of the CLI contract (docs/commands.md). */
+export const ExitCode = {
+  ok: 0,
+  runtime: 1,
+  usage: 2,
+  auth: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The one error type the CLI prints: a stable code, the exit code, a message a user can act on and
+ * an optional hint (the next thing to run). Anything else reaching the top level is a bug.
+ */
+export class RolecallError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCode;
+  readonly hint?: string;
+
+  constructor(code: string, message: string, options: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'RolecallError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? ExitCode.runtime;
+    this.hint = options.hint;
+  }
+}
+
+export const usageError = (code: string, message: string, hint?: string): RolecallError =>
+  new RolecallError(code, message, { exitCode: ExitCode.usage, hint });

@@ -1,0 +1,52 @@
+import type { LogLevel } from '../cli/context.js';
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/**
+ * Shapes of AWS secrets: access key ids, and long opaque runs of token alphabet with letters and
+ * digits mixed (tokens, secret keys, session tokens). Path separators end a run, so file paths stay
+ * readable. Whatever the logger prints passes through this and through the secrets registered at
+ * run time, so a secret that slips into a message is still not shown.
+ */
+const SECRET_SHAPES = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b|(?=[A-Za-z+=_-]*\d)(?=[\d+=_-]*[A-Za-z])[A-Za-z0-9+=_-]{32,}/g;
+const knownSecrets = new Set<string>();
+
+/** Makes every later log line hide this exact value, whatever its shape. */
+export function registerSecret(value: string): void {
+  if (value.length >= 8) knownSecrets.add(value);
+}
+
+export function redact(text: string): string {
+  let result = text;
+  for (const secret of knownSecrets) result = result.replaceAll(secret, '[redacted]');
+  return result.replace(SECRET_SHAPES, '[redacted]');
+}
+
+export interface Logger {
+  level: LogLevel;
+  enabled(level: LogLevel): boolean;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** A levelled logger that writes redacted lines to one stream (stderr: stdout is for machines). */
+export function createLogger(level: LogLevel, stream: { write(text: string): unknown }): Logger {
+  const enabled = (at: LogLevel): boolean => LEVELS[at] >= LEVELS[level];
+  const emit =
+    (at: LogLevel, prefix: string) =>
+    (message: string): void => {
+      if (enabled(at)) stream.write(`${prefix}${redact(message)}\n`);
+    };
+  return {
+    level,
+    enabled,
+    debug: emit('debug', 'debug: '),
+    info: emit('info', ''),
+    warn: emit('warn', 'warning: '),
+    error: emit('error', 'error: '),
+  };
+}
+
+export const isLogLevel = (value: string): value is LogLevel => value in LEVELS;
