@@ -53,7 +53,12 @@ await build({
   // import() becomes require(): the CommonJS loader is cheaper than booting the ESM loader.
   supported: { 'dynamic-import': false },
   // Packages whose ESM build reads import.meta.url (tinyglobby) get this file's URL, as in ESM.
-  define: { ROLECALL_VERSION: JSON.stringify(version), 'import.meta.url': 'importMetaUrl' },
+  // The build id keys caches whose shape may change between builds of one version (the compiled config).
+  define: {
+    ROLECALL_VERSION: JSON.stringify(version),
+    ROLECALL_BUILD: JSON.stringify(`${version}+${Date.now().toString(36)}`),
+    'import.meta.url': 'importMetaUrl',
+  },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [splitAtDynamicImports],
   legalComments: 'none',

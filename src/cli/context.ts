@@ -6,6 +6,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface GlobalOptions {
   config?: string;
   logLevel: LogLevel;
+  /** Whether `--log-level` or ROLECALL_LOG_LEVEL chose the level (else the config's `auth.logs.level` may). */
+  logLevelExplicit: boolean;
   /** Whether each stream gets colour: a terminal, and neither `--no-color` nor `NO_COLOR`. */
   color: { stdout: boolean; stderr: boolean };
 }

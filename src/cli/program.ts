@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, RolecallError } from '../core/errors.js';
+import { ExitCode, isRolecallError, usageError } from '../core/errors.js';
 import { createLogger, isLogLevel, redact } from '../core/log.js';
 import { version } from '../core/version.js';
 import type { CommandContext, GlobalOptions, LogLevel } from './context.js';
@@ -12,12 +12,20 @@ interface Streams {
 }
 
 function globalsFrom(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, streams: Streams): GlobalOptions {
-  const requested = (raw['logLevel'] as string | undefined) ?? env['ROLECALL_LOG_LEVEL'] ?? 'info';
-  const logLevel: LogLevel = isLogLevel(requested) ? requested : 'info';
+  const requested = (raw['logLevel'] as string | undefined) ?? env['ROLECALL_LOG_LEVEL'];
+  if (requested !== undefined && !isLogLevel(requested)) {
+    throw usageError(
+      'log-level.invalid',
+      `ROLECALL_LOG_LEVEL=${requested} is not a log level`,
+      'set it to debug, info, warn or error, or unset it',
+    );
+  }
+  const logLevel: LogLevel = requested ?? 'info';
   const noColor = raw['color'] === false;
   return {
     config: raw['config'] as string | undefined,
     logLevel,
+    logLevelExplicit: requested !== undefined,
     color: {
       stdout: shouldColor(streams.stdout, noColor, env),
       stderr: shouldColor(streams.stderr, noColor, env),
@@ -38,6 +46,14 @@ function buildProgram(streams: Streams, run: (spec: CommandSpec, command: Comman
     .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(['debug', 'info', 'warn', 'error']))
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .showHelpAfterError('(run `rolecall --help` for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success; 1 runtime failure (network, AWS error); 2 usage or configuration error;
+3 authentication needed or failed.
+Environment: ROLECALL_CONFIG (config file), ROLECALL_LOG_LEVEL, NO_COLOR; state lives under
+XDG_CONFIG_HOME, XDG_CACHE_HOME and XDG_STATE_HOME (%LOCALAPPDATA% on Windows).`,
+    )
     .configureOutput({ writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) })
     .exitOverride();
 
@@ -67,7 +83,7 @@ function buildProgram(streams: Streams, run: (spec: CommandSpec, command: Comman
 }
 
 function report(error: unknown, ctx: Pick<CommandContext, 'stderr'>, logLevel: LogLevel): ExitCode {
-  if (error instanceof RolecallError) {
+  if (isRolecallError(error)) {
     ctx.stderr.write(`error: ${redact(error.message)}\n`);
     if (error.hint) ctx.stderr.write(`hint: ${redact(error.hint)}\n`);
     if (logLevel === 'debug' && error.cause instanceof Error) ctx.stderr.write(`${redact(error.cause.stack ?? '')}\n`);
@@ -83,9 +99,10 @@ function report(error: unknown, ctx: Pick<CommandContext, 'stderr'>, logLevel: L
 /** Runs rolecall with these arguments and returns the exit code (the CLI contract's 0, 1, 2, 3). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string, streams: Streams): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  let globals = globalsFrom({}, env, streams);
+  let reportLevel: LogLevel = 'info';
   const program = buildProgram(streams, async (spec, command) => {
-    globals = globalsFrom(command.optsWithGlobals(), env, streams);
+    const globals = globalsFrom(command.optsWithGlobals(), env, streams);
+    reportLevel = globals.logLevel;
     const ctx: CommandContext = { globals, env, cwd, ...streams, log: createLogger(globals.logLevel, streams.stderr) };
     const module = await spec.load();
     exitCode = await (module.run as (...args: unknown[]) => Promise<number>)(ctx, command.opts(), command.args);
@@ -98,6 +115,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string, 
       // Help and version exit 0; every parsing error is a usage error.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    return report(error, streams, globals.logLevel);
+    return report(error, streams, reportLevel);
   }
 }

@@ -62,6 +62,20 @@ function readProvisioned(provider: string, file: string, warnings: ConfigIssue[]
 }
 
 /**
+ * Identities in case-insensitive name order, decided once here so that commands listing thousands of
+ * them never sort. Plain comparison: locale collation is slow at that scale.
+ */
+function withSortedIdentities(config: RolecallConfig): RolecallConfig {
+  const identities = config.auth?.identities;
+  if (!identities) return config;
+  const sorted = Object.keys(identities)
+    .map((name) => [name.toLowerCase(), name] as const)
+    .sort(([a, nameA], [b, nameB]) => (a < b ? -1 : a > b ? 1 : nameA < nameB ? -1 : 1))
+    .map(([, name]) => [name, identities[name]!] as const);
+  return { ...config, auth: { ...config.auth, identities: Object.fromEntries(sorted) } };
+}
+
+/**
  * Builds the configuration every command uses: provisioned files first (for each configured provider
  * that has one), then imports, then the main file, deep-merged and validated. Throws ConfigError
  * listing every error; returns warnings alongside the result.
@@ -89,7 +103,7 @@ export function assembleConfig(location: ConfigLocation, dirs: StateDirs): Assem
   if (!validated.config) throw new ConfigError(issues);
   return {
     mainFile: location.file,
-    config: validated.config,
+    config: withSortedIdentities(validated.config),
     origins,
     warnings: issues,
     provisioned,

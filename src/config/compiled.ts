@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { version } from '../core/version.js';
+import { buildId } from '../core/version.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import type { StateDirs } from '../store/paths.js';
 import type { AssembledConfig, ProvisionedInfo } from './assemble.js';
@@ -17,7 +17,7 @@ import type { RolecallConfig } from './schema.js';
  */
 export interface CompiledConfig {
   format: typeof FORMAT;
-  version: string;
+  build: string;
   mainFile: string;
   stamps: FileStamp[];
   globs: GlobImport[];
@@ -61,7 +61,7 @@ function isCompiledConfig(value: unknown, mainFile: string): value is CompiledCo
     typeof candidate === 'object' &&
     candidate !== null &&
     candidate.format === FORMAT &&
-    candidate.version === version &&
+    candidate.build === buildId &&
     candidate.mainFile === mainFile &&
     Array.isArray(candidate.stamps) &&
     Array.isArray(candidate.globs) &&
@@ -127,7 +127,7 @@ export function writeCompiled(dirs: StateDirs, assembled: AssembledConfig, start
   }
   const compiled: CompiledConfig = {
     format: FORMAT,
-    version,
+    build: buildId,
     mainFile: assembled.mainFile,
     stamps,
     globs: assembled.inputs.globs,

@@ -33,13 +33,6 @@ export function rootProviderOf(name: string, identities: Identities): string | u
   return undefined;
 }
 
-/** Case-insensitive name order; plain comparison, since locale collation is slow for thousands. */
-export function byName(a: { name: string }, b: { name: string }): number {
-  const left = a.name.toLowerCase();
-  const right = b.name.toLowerCase();
-  return left < right ? -1 : left > right ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
 /** Identities grouped for display: each under its parent identity, roots under their provider. */
 export interface IdentityNode {
   name: string;
@@ -47,13 +40,14 @@ export interface IdentityNode {
   children: IdentityNode[];
 }
 
+/** Identities in the order the compiled configuration keeps them (sorted by name when assembled). */
 export function identityForest(config: RolecallConfig): { byProvider: Map<string | undefined, IdentityNode[]> } {
   const identities = config.auth?.identities ?? {};
   const nodes = new Map<string, IdentityNode>();
   for (const [name, identity] of Object.entries(identities)) nodes.set(name, { name, identity, children: [] });
   const byProvider = new Map<string | undefined, IdentityNode[]>();
   for (const provider of Object.keys(config.auth?.providers ?? {})) byProvider.set(provider, []);
-  for (const node of [...nodes.values()].sort(byName)) {
+  for (const node of nodes.values()) {
     const parent = parentOf(node.identity);
     const parentNode = parent === undefined ? undefined : nodes.get(parent);
     if (parentNode) {

@@ -1,4 +1,4 @@
-import { ExitCode, RolecallError } from '../core/errors.js';
+import { ExitCode, isRolecallError, RolecallError } from '../core/errors.js';
 
 /** Where a value was written: a file and a 1-based line and column. */
 export interface SourcePosition {
@@ -61,3 +61,6 @@ export function parsePointer(pointer: string): string[] {
     .split('/')
     .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
+
+export const isConfigError = (error: unknown): error is ConfigError =>
+  isRolecallError(error) && error.code === 'config.invalid' && Array.isArray((error as ConfigError).issues);

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../cli/context.js';
+import { isLogLevel } from '../core/log.js';
 import type { StateDirs } from '../store/paths.js';
 import type { ProvisionedInfo } from './assemble.js';
 import { readCompiledOrigins, readFreshCompiled, writeCompiled } from './compiled.js';
@@ -73,6 +74,9 @@ export async function loadConfig(
         provisioned: assembled.provisioned,
         origins: async () => assembled.origins,
       }));
+  const configuredLevel = loaded.config.auth?.logs?.level?.toLowerCase();
+  if (!ctx.globals.logLevelExplicit && configuredLevel && isLogLevel(configuredLevel))
+    ctx.log.setLevel(configuredLevel);
   ctx.log.debug(compiled ? 'compiled configuration is fresh' : 'configuration compiled from its sources');
   for (const warning of loaded.warnings) ctx.log.warn(formatIssue(warning));
   return loaded;

@@ -6,11 +6,6 @@ export type PlainMap = Record<string, unknown>;
 export const isPlainMap = (value: unknown): value is PlainMap =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Sets an own property even for keys such as `__proto__`, which plain assignment would treat specially. */
-export function setOwn(target: PlainMap, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 /** Calls `visit` with the pointer of every key and list item below `value`. */
 function forEachPointer(value: unknown, pointer: string, visit: (pointer: string) => void): void {
   if (Array.isArray(value)) {
@@ -42,19 +37,23 @@ export function mergeSources(sources: readonly YamlSource[]): { value: PlainMap;
       // `key:` with nothing after it reads as null in YAML; people mean "nothing to add".
       if (incoming === null) continue;
       const child = joinPointer(pointer, key);
-      const existing = target[key];
+      const existing = Object.hasOwn(target, key) ? target[key] : undefined;
       if (existing !== undefined && !(isPlainMap(existing) && isPlainMap(incoming))) {
         forEachPointer(existing, child, (p) => origins.delete(p));
         delete target[key];
       }
       const at = sourceOrigins.get(child);
-      if (at && target[key] === undefined) origins.set(child, at);
+      if (at && !Object.hasOwn(target, key)) origins.set(child, at);
       if (isPlainMap(incoming)) {
-        if (target[key] === undefined) setOwn(target, key, {});
-        mergeInto(target[key] as PlainMap, incoming, child, sourceOrigins);
+        let map = isPlainMap(existing) ? existing : undefined;
+        if (!map) {
+          map = {};
+          target[key] = map;
+        }
+        mergeInto(map, incoming, child, sourceOrigins);
         continue;
       }
-      setOwn(target, key, structuredClone(incoming));
+      target[key] = structuredClone(incoming);
       forEachPointer(incoming, child, (p) => {
         const position = sourceOrigins.get(p);
         if (position) origins.set(p, position);

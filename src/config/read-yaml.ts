@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type ConfigIssue, joinPointer, type SourcePosition } from './issues.js';
-import { setOwn } from './merge.js';
 
 export type Origins = Map<string, SourcePosition>;
 
@@ -43,7 +42,9 @@ export function readYamlFile(file: string): ReadResult {
 
 export function parseYaml(file: string, text: string): ReadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+  // Duplicate keys are found in the walk below: the parser's own check is quadratic in a map's size,
+  // seconds for a provisioned file with thousands of identities.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false });
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -53,34 +54,51 @@ export function parseYaml(file: string, text: string): ReadResult {
       ok: false,
       issues: doc.errors.map((error) => ({
         severity: 'error',
-        message: yamlMessage(error.code, error.message, text.slice(error.pos[0])),
+        message: `malformed YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
         at: position(error.pos[0]),
       })),
     };
   }
   const origins: Origins = new Map();
+  const keyIssues: ConfigIssue[] = [];
   const toValue = (node: Node | null | undefined, pointer: string, depth: number): unknown => {
     if (!node) return null;
     if (depth > 64) throw new Error('nesting too deep');
     if (isAlias(node)) return toValue(node.resolve(doc) as Node | undefined, pointer, depth + 1);
     if (isMap(node)) {
       const result: Record<string, unknown> = {};
+      const written = new Set<string>();
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
-        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-        if (key === '<<') {
+        // With merge keys on, the parser gives `<<` a symbol for its value.
+        if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
           // A YAML merge key: the referenced map's entries fill in keys this map does not set.
           const merged = toValue(pair.value as Node, pointer, depth + 1);
           for (const source of Array.isArray(merged) ? merged : [merged]) {
             if (source && typeof source === 'object') {
-              for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(result, k)) setOwn(result, k, v);
+              for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(result, k)) result[k] = v;
             }
           }
           continue;
         }
+        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const childPointer = joinPointer(pointer, key);
-        if (keyNode?.range) origins.set(childPointer, position(keyNode.range[0]));
-        setOwn(result, key, toValue(pair.value as Node | null, childPointer, depth + 1));
+        const at = keyNode?.range ? position(keyNode.range[0]) : undefined;
+        if (key === '__proto__') {
+          // JavaScript objects cannot hold this key as data; no provider or identity needs it.
+          keyIssues.push({ severity: 'error', message: 'the key __proto__ is reserved; choose another name', at });
+          continue;
+        }
+        if (written.has(key)) {
+          keyIssues.push({
+            severity: 'error',
+            message: `duplicate key ${JSON.stringify(key)}: a key may appear only once in a map; merge the two entries`,
+            at,
+          });
+        }
+        written.add(key);
+        if (at) origins.set(childPointer, at);
+        result[key] = toValue(pair.value as Node | null, childPointer, depth + 1);
       }
       return result;
     }
@@ -95,16 +113,9 @@ export function parseYaml(file: string, text: string): ReadResult {
     return isScalar(node) ? node.value : null;
   };
   try {
-    return { ok: true, source: { file, value: toValue(doc.contents as Node | null, '', 0), origins } };
+    const value = toValue(doc.contents as Node | null, '', 0);
+    return keyIssues.length ? { ok: false, issues: keyIssues } : { ok: true, source: { file, value, origins } };
   } catch {
     return { ok: false, issues: [{ severity: 'error', message: 'YAML nesting is too deep', at: position(0) }] };
   }
-}
-
-function yamlMessage(code: string, message: string, textAtError: string): string {
-  if (code === 'DUPLICATE_KEY') {
-    const key = /^[^:\n]*/.exec(textAtError)?.[0].trim();
-    return `duplicate key ${JSON.stringify(key)}: a key may appear only once in a map; merge the two entries`;
-  }
-  return `malformed YAML: ${message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
 }

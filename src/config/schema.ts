@@ -10,10 +10,10 @@ function closedMap<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
+const DURATION_ERROR = 'must be a duration longer than zero, such as 12h, 90m or 1h30m';
 const duration = z
-  .string({ error: 'must be a duration such as 12h, 90m or 1h30m' })
-  .regex(DURATION_PATTERN, { error: 'must be a duration such as 12h, 90m or 1h30m' })
-  .refine((text) => /[1-9]/.test(text), { error: 'must be longer than zero, such as 12h, 90m or 1h30m' })
+  .string({ error: DURATION_ERROR })
+  .regex(DURATION_PATTERN, { error: DURATION_ERROR })
   .describe('A duration: hours, minutes and seconds, e.g. 12h, 90m, 1h30m');
 
 const name = z.string().min(1, { error: 'must not be empty' });

@@ -7,11 +7,21 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+const BRAND = Symbol.for('rolecall.error');
+
+export const isRolecallError = (error: unknown): error is RolecallError =>
+  typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+
 /**
  * The one error type the CLI prints: a stable code, the exit code, a message a user can act on and
  * an optional hint (the next thing to run). Anything else reaching the top level is a bug.
  */
 export class RolecallError extends Error {
+  /**
+   * Each lazily loaded bundle has its own copy of this class, so `instanceof` fails across bundles;
+   * a registered symbol marks every copy's instances alike.
+   */
+  readonly [BRAND] = true;
   readonly code: string;
   readonly exitCode: ExitCode;
   readonly hint?: string;

@@ -24,6 +24,8 @@ export function redact(text: string): string {
 
 export interface Logger {
   level: LogLevel;
+  /** Changes the level, e.g. to the configured one once the configuration is read. */
+  setLevel(level: LogLevel): void;
   enabled(level: LogLevel): boolean;
   debug(message: string): void;
   info(message: string): void;
@@ -32,7 +34,8 @@ export interface Logger {
 }
 
 /** A levelled logger that writes redacted lines to one stream (stderr: stdout is for machines). */
-export function createLogger(level: LogLevel, stream: { write(text: string): unknown }): Logger {
+export function createLogger(initial: LogLevel, stream: { write(text: string): unknown }): Logger {
+  let level = initial;
   const enabled = (at: LogLevel): boolean => LEVELS[at] >= LEVELS[level];
   const emit =
     (at: LogLevel, prefix: string) =>
@@ -40,7 +43,12 @@ export function createLogger(level: LogLevel, stream: { write(text: string): unk
       if (enabled(at)) stream.write(`${prefix}${redact(message)}\n`);
     };
   return {
-    level,
+    get level() {
+      return level;
+    },
+    setLevel(next: LogLevel) {
+      level = next;
+    },
     enabled,
     debug: emit('debug', 'debug: '),
     info: emit('info', ''),

@@ -1,4 +1,4 @@
-import { byName, type IdentityNode, identityForest, rootProviderOf } from '../../config/identity-graph.js';
+import { type IdentityNode, identityForest, rootProviderOf } from '../../config/identity-graph.js';
 import { loadConfig } from '../../config/load.js';
 import type { IdentityConfig, ProviderConfig, RolecallConfig } from '../../config/schema.js';
 import { usageError } from '../../core/errors.js';
@@ -68,9 +68,6 @@ function treeLabel(node: IdentityNode, c: Colors): string {
 const toTree = (nodes: IdentityNode[], c: Colors): TreeNode[] =>
   nodes.map((node) => ({ label: treeLabel(node, c), children: toTree(node.children, c) }));
 
-const countNodes = (nodes: IdentityNode[]): number =>
-  nodes.reduce((sum, node) => sum + 1 + countNodes(node.children), 0);
-
 function selectProvider(config: RolecallConfig, provider: string | undefined): string[] {
   const providers = Object.keys(config.auth?.providers ?? {});
   if (provider === undefined) return providers;
@@ -89,10 +86,10 @@ export const run: CommandRun<ListOptions> = async (ctx, options) => {
   const providers = config.auth?.providers ?? {};
   const identities = config.auth?.identities ?? {};
   const selected = selectProvider(config, options.provider);
-  const { byProvider } = identityForest(config);
   const c = colors(ctx.globals.color.stdout);
 
   if (options.format === 'tree') {
+    const { byProvider } = identityForest(config);
     const roots: TreeNode[] = selected.map((name) => {
       const provider = providers[name]!;
       const nodes = byProvider.get(name) ?? [];
@@ -109,8 +106,7 @@ export const run: CommandRun<ListOptions> = async (ctx, options) => {
 
   const rows = Object.entries(identities)
     .map(([name, identity]) => identityRow(name, identity, identities))
-    .filter((row) => options.provider === undefined || row.provider === options.provider)
-    .sort(byName);
+    .filter((row) => options.provider === undefined || row.provider === options.provider);
 
   if (options.format === 'table') {
     ctx.stdout.write(
@@ -130,7 +126,9 @@ export const run: CommandRun<ListOptions> = async (ctx, options) => {
   }
 
   const result = {
-    providers: selected.map((name) => providerSummary(name, providers[name]!, countNodes(byProvider.get(name) ?? []))),
+    providers: selected.map((name) =>
+      providerSummary(name, providers[name]!, rows.filter((row) => row.provider === name).length),
+    ),
     identities: rows,
   };
   if (options.format === 'json') ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

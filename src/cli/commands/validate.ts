@@ -1,4 +1,4 @@
-import { ConfigError, formatIssue } from '../../config/issues.js';
+import { formatIssue, isConfigError } from '../../config/issues.js';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../core/errors.js';
 import type { CommandRun } from '../context.js';
@@ -35,7 +35,7 @@ export const run: CommandRun<ValidateOptions> = async (ctx, options) => {
     );
     return ExitCode.ok;
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!isConfigError(error)) throw error;
     ctx.stdout.write(`${JSON.stringify({ valid: false, issues: error.issues }, null, 2)}\n`);
     for (const issue of error.issues) ctx.log.debug(formatIssue(issue));
     return ExitCode.usage;

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const cliPath = join(repoRoot, 'bin', 'rolecall.cjs');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A user's machine in a temporary folder: HOME and every XDG folder inside it, nothing inherited from
+ * the real user, no colour settings.
+ */
+export class Sandbox {
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor() {
+    this.home = realpathSync(mkdtempSync(join(tmpdir(), 'rolecall-test-')));
+    const { NO_COLOR: _n, FORCE_COLOR: _f, ROLECALL_CONFIG: _c, ROLECALL_IDENTITY: _i, ...inherited } = process.env;
+    this.env = {
+      ...inherited,
+      HOME: this.home,
+      XDG_CONFIG_HOME: join(this.home, '.config'),
+      XDG_CACHE_HOME: join(this.home, '.cache'),
+      XDG_STATE_HOME: join(this.home, '.local', 'state'),
+      XDG_DATA_HOME: join(this.home, '.local', 'share'),
+    };
+  }
+
+  path(...parts: string[]): string {
+    return join(this.home, ...parts);
+  }
+
+  /**
+   * Writes a file under HOME. Its modification time is set in the past, as for a file edited a while
+   * ago: the compiled configuration does not trust files changed in the last instant.
+   */
+  write(relative: string, text: string, ageSeconds = 60): string {
+    const file = this.path(relative);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    const then = new Date(Date.now() - ageSeconds * 1000);
+    utimesSync(file, then, then);
+    return file;
+  }
+
+  provisionedFile(provider: string): string {
+    return join('.cache', 'rolecall', 'auth', provider, 'provisioned-identities.yaml');
+  }
+
+  writeProvisioned(provider: string, text: string): string {
+    const file = this.write(this.provisionedFile(provider), text);
+    chmodSync(file, 0o600);
+    return file;
+  }
+
+  /** Every file below a folder of the sandbox, relative to it. */
+  files(relative = '.'): string[] {
+    try {
+      return readdirSync(this.path(relative), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name).slice(this.path(relative).length + 1));
+    } catch {
+      return [];
+    }
+  }
+
+  run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    return runCli(args, { cwd: options.cwd ?? this.home, env: { ...this.env, ...options.env } });
+  }
+}
+
+export function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+/** What a stack trace looks like in Node's output. */
+export const STACK_FRAME = /^\s+at .+(\(|:\d+:\d+)/m;
+
+export const SSO_PROVIDER = `auth:
+  providers:
+    sso-prod:
+      kind: aws/iam-identity-center
+      start_url: https://my-org.awsapps.com/start
+      region: us-east-1
+      auto_provision_identities: true
+`;
+
+export const provisionedIdentity = (
+  account: string,
+  id: string,
+  role: string,
+  provider = 'sso-prod',
+) => `    ${account}/${role}:
+      kind: aws/permission-set
+      provider: ${provider}
+      via: { provider: ${provider} }
+      principal: { name: ${role}, account: { name: ${account}, id: "${id}" } }
+`;
