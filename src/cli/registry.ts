@@ -60,4 +60,22 @@ export const commands: CommandSpec[] = [
     options: [],
     load: () => import('./commands/config-schema.js'),
   },
+  {
+    name: 'emulator',
+    summary: 'run a local IAM Identity Center (SSO OIDC, portal, STS, console federation) for tests and demos',
+    options: [
+      { flags: '--port <port>', description: 'port to listen on (0 picks a free one)', defaultValue: '0' },
+      { flags: '--host <host>', description: 'address to listen on', defaultValue: '127.0.0.1' },
+      { flags: '--org <file>', description: 'organisation YAML file (user, accounts with roles)' },
+      { flags: '--accounts <n>', description: 'generate an organisation with this many accounts' },
+      { flags: '--roles <m>', description: 'permission sets per generated account' },
+      { flags: '--auto-approve', description: 'approve device codes and authorization requests at once' },
+      { flags: '--latency <ms>', description: 'delay added to every request' },
+      { flags: '--rate-limit <rps>', description: 'portal requests per second before 429 TooManyRequestsException' },
+      { flags: '--page-size <n>', description: 'default page size of ListAccounts and ListAccountRoles' },
+      { flags: '--token-ttl <seconds>', description: 'lifetime of access tokens' },
+      { flags: '--credential-ttl <seconds>', description: 'lifetime of role credentials' },
+    ],
+    load: () => import('./commands/emulator.js'),
+  },
 ];
