@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RolecallError } from '../core/errors.js';
+import type { StateDirs } from './paths.js';
+
+export interface LockOptions {
+  /** How long to wait for another process's lock before giving up. A login may wait for a person. */
+  waitMs?: number;
+  /** How long a lock may go without its holder's heartbeat before it counts as left by a dead process. */
+  staleMs?: number;
+}
+
+const DEFAULT_WAIT_MS = 5 * 60_000;
+const DEFAULT_STALE_MS = 5_000;
+/** proper-lockfile's floor for its heartbeat; a stale limit must leave room for a few missed beats. */
+const HEARTBEAT_MS = 1_000;
+const MIN_STALE_MS = 2 * HEARTBEAT_MS;
+const MAX_POLL_MS = 250;
+
+/**
+ * Runs `work` while holding the cross-process lock called `name`, so that processes racing for the same
+ * login or refresh do it once: the others wait, then find the work done.
+ *
+ * The lock is a folder under `<state>/locks/` (mkdir is atomic everywhere). Its holder touches it every
+ * second for as long as it lives, however long `work` takes (a browser login included); a lock whose
+ * folder has not been touched for `staleMs` was left by a killed process and is taken over.
+ */
+export async function withLock<T>(
+  dirs: StateDirs,
+  name: string,
+  work: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const path = lockPath(dirs, name);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const release = await acquire(path, name, {
+    waitMs: options.waitMs ?? DEFAULT_WAIT_MS,
+    staleMs: Math.max(options.staleMs ?? DEFAULT_STALE_MS, MIN_STALE_MS),
+  });
+  try {
+    return await work();
+  } finally {
+    // A lock taken over while we held it (the machine slept past `staleMs`) is someone else's now:
+    // failing to release it is expected, and the work is done either way.
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * Where the lock called `name` lives. Names are free text (portal URLs...): the file name keeps a
+ * readable part in which every run of other characters than letters, digits and `-` became one dot,
+ * plus a hash of the whole name, so that names differing only in those characters get separate locks.
+ * The dots also keep the name from looking like a token to the log redaction.
+ */
+export function lockPath(dirs: StateDirs, name: string): string {
+  const readable = name.replace(/[^A-Za-z0-9-]+/g, '.').slice(0, 48);
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return join(dirs.state, 'locks', `${readable}.${digest}.lock`);
+}
+
+async function acquire(
+  path: string,
+  name: string,
+  { waitMs, staleMs }: Required<LockOptions>,
+): Promise<() => Promise<void>> {
+  const { lock } = await import('proper-lockfile');
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lock(path, {
+        lockfilePath: path,
+        realpath: false,
+        // Staleness is judged by removeIfStale below, never by proper-lockfile itself: its check-then-remove
+        // lets two waiters each remove the lock the other has just taken.
+        stale: Number.POSITIVE_INFINITY,
+        update: HEARTBEAT_MS,
+        // The default throws from a timer, which would crash the holder; at worst the work runs twice.
+        onCompromised: () => undefined,
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(path, error);
+    }
+    if (removeIfStale(path, staleMs)) continue;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new RolecallError(
+        'lock-timeout',
+        `Gave up after ${duration(waitMs)} waiting for another rolecall process to finish (lock ${JSON.stringify(name)}).`,
+        { hint: `If no other rolecall process is running, remove ${path} and try again.` },
+      );
+    }
+    await sleep(Math.min(left, 10 * 2 ** Math.min(attempt, 5), MAX_POLL_MS));
+  }
+}
+
+/**
+ * Removes the lock at `path` if its holder stopped touching it `staleMs` ago; true when the caller
+ * should try again at once (the lock is gone). Only one process at a time may decide that: it holds
+ * `<path>.recovery` meanwhile and looks again once it does, so a lock taken a moment ago is never
+ * removed by a waiter that saw its dead predecessor.
+ */
+function removeIfStale(path: string, staleMs: number): boolean {
+  const age = ageMs(path);
+  if (age === undefined) return true;
+  if (age < staleMs) return false;
+  const recovery = `${path}.recovery`;
+  try {
+    mkdirSync(recovery);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(recovery, error);
+    // Recovery takes a moment; one this old was abandoned by a process killed in the middle of it.
+    if ((ageMs(recovery) ?? 0) >= staleMs) removeDir(recovery);
+    return false;
+  }
+  try {
+    if ((ageMs(path) ?? 0) >= staleMs) removeDir(path);
+  } finally {
+    removeDir(recovery);
+  }
+  return true;
+}
+
+const ageMs = (path: string): number | undefined => {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats && Date.now() - stats.mtimeMs;
+};
+
+function removeDir(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw lockError(path, error);
+  }
+}
+
+const duration = (ms: number): string => (ms < 1_000 ? `${ms} ms` : `${Math.round(ms / 1_000)} s`);
+
+const lockError = (path: string, cause: unknown): RolecallError =>
+  new RolecallError('lock-failed', `Could not take the lock ${path}: ${(cause as Error).message}`, { cause });
