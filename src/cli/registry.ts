@@ -24,6 +24,37 @@ export const FORMATS_STRUCTURED = ['yaml', 'json'] as const;
 
 export const commands: CommandSpec[] = [
   {
+    name: 'login',
+    summary: 'sign in to an IAM Identity Center portal (browser with PKCE, or a device code) and keep the session',
+    options: [
+      {
+        flags: '--provider <name>',
+        description: "the provider to sign in to (default: the only one, or the default identity's)",
+      },
+      {
+        flags: '--use-device-code',
+        description: 'sign in with a device code (automatic without a display or over SSH)',
+      },
+      { flags: '--no-browser', description: 'print the sign-in URL instead of opening a browser' },
+      { flags: '--force', description: 'sign in again even when the session is still valid' },
+      {
+        flags: '--export-aws-cli-cache',
+        description: 'also write the session to ~/.aws/sso/cache as sso-session <provider>',
+      },
+      { flags: '--format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
+    ],
+    load: () => import('./commands/login.js'),
+  },
+  {
+    name: 'logout',
+    summary: 'end the session at AWS and delete its token and provisioned identities',
+    options: [
+      { flags: '--provider <name>', description: 'the provider to log out of' },
+      { flags: '--all', description: 'every provider' },
+    ],
+    load: () => import('./commands/logout.js'),
+  },
+  {
     name: 'list',
     summary: 'list providers and their identities (identities chained through another nested under it)',
     options: [

@@ -48,7 +48,7 @@ const identityCenterProvider = closedMap({
 });
 
 /** Kinds rolecall does not implement: accepted as written, so an Atmos configuration still loads. */
-const foreignKind = (kind: string) => z.looseObject({ kind: z.literal(kind) });
+const foreignKind = <Kind extends string>(kind: Kind) => z.looseObject({ kind: z.literal(kind) });
 
 const via = closedMap({
   provider: name.optional().describe('The provider that issues this identity its credentials'),

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { provisionedIdentity, Sandbox, SSO_PROVIDER } from '../support/cli.js';
+import { cliPath, provisionedIdentity, Sandbox, SSO_PROVIDER } from '../support/cli.js';
 
 const CONFIG = `${SSO_PROVIDER}    sso-dev:
       kind: aws/iam-identity-center
@@ -106,5 +107,24 @@ describe('rolecall list', () => {
       expect(result.stdout).not.toContain('\u001b[');
       expect(result.stderr).not.toContain('\u001b[');
     }
+  });
+});
+
+describe('colour on a terminal', () => {
+  // `script` gives the command a pseudo-terminal, as a person's shell does.
+  const inTerminal = (sandbox: Sandbox, command: string, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: sandbox.home,
+      env: { ...sandbox.env, ...env },
+      encoding: 'utf8',
+    });
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+
+  it.skipIf(!hasScript && !process.env['CI'])('is used on a terminal and dropped with NO_COLOR or --no-color', () => {
+    const sandbox = setUp();
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} list`;
+    expect(inTerminal(sandbox, command).stdout).toContain('\u001b[');
+    expect(inTerminal(sandbox, `${command} --no-color`).stdout).not.toContain('\u001b[');
+    expect(inTerminal(sandbox, command, { NO_COLOR: '1' }).stdout).not.toContain('\u001b[');
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +12,9 @@ export interface CliResult {
   stderr: string;
 }
 
+/** What a user's own shell would set and a test must not inherit: AWS settings, displays, SSH, colour. */
+const ISOLATED = /^(AWS_|ROLECALL_|BROWSER$|DISPLAY$|WAYLAND_DISPLAY$|SSH_|NO_COLOR$|FORCE_COLOR$)/;
+
 /**
  * A user's machine in a temporary folder: HOME and every XDG folder inside it, nothing inherited from
  * the real user, no colour settings.
@@ -22,7 +25,7 @@ export class Sandbox {
 
   constructor() {
     this.home = realpathSync(mkdtempSync(join(tmpdir(), 'rolecall-test-')));
-    const { NO_COLOR: _n, FORCE_COLOR: _f, ROLECALL_CONFIG: _c, ROLECALL_IDENTITY: _i, ...inherited } = process.env;
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !ISOLATED.test(name)));
     this.env = {
       ...inherited,
       HOME: this.home,
@@ -74,26 +77,58 @@ export class Sandbox {
   run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
     return runCli(args, { cwd: options.cwd ?? this.home, env: { ...this.env, ...options.env } });
   }
+
+  start(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
+    return startCli(args, { cwd: options.cwd ?? this.home, env: { ...this.env, ...options.env } });
+  }
 }
 
 export function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
+  return startCli(args, options).done;
+}
+
+/** A running CLI whose output can be waited on while it runs (to answer a prompt, say). */
+export interface RunningCli {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+  /** Resolves with the first match in stderr, once it appears. */
+  waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
+}
+
+export function startCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): RunningCli {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const watchers: (() => void)[] = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const watch of [...watchers]) watch();
+  });
+  const done = new Promise<CliResult>((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
+  const waitForStderr = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolvePromise, reject) => {
+      const check = () => {
+        const match = stderr.match(pattern);
+        if (!match) return false;
+        watchers.splice(watchers.indexOf(watch), 1);
+        resolvePromise(match);
+        return true;
+      };
+      const watch = () => void check();
+      watchers.push(watch);
+      if (!check()) void done.then(() => reject(new Error(`exited before stderr matched ${pattern}:\n${stderr}`)));
+    });
+  return { child, done, waitForStderr };
 }
 
 /** What a stack trace looks like in Node's output. */

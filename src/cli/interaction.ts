@@ -1,0 +1,35 @@
+import { openSync } from 'node:fs';
+import { WriteStream } from 'node:tty';
+import type { Interaction } from '../auth/interaction.js';
+import { canOpenBrowser, openInBrowser } from './browser.js';
+import type { CommandContext } from './context.js';
+
+/**
+ * Where prompts go: stderr on a terminal; else the terminal itself (`/dev/tty`), since a tool that
+ * runs rolecall as `credential_process` captures stderr; else stderr all the same.
+ */
+function promptStream(ctx: CommandContext): { write(text: string): unknown } {
+  if (ctx.stderr.isTTY) return ctx.stderr;
+  try {
+    return new WriteStream(openSync('/dev/tty', 'w'));
+  } catch {
+    return ctx.stderr;
+  }
+}
+
+/** The person at this terminal, as the login flows see them. */
+export function terminalInteraction(ctx: CommandContext): Interaction {
+  const stream = promptStream(ctx);
+  const browserEnv = { env: ctx.env, platform: process.platform };
+  return {
+    show: (message) => stream.write(`${message}\n`),
+    canOpenBrowser: canOpenBrowser(browserEnv),
+    openUrl: (url) => openInBrowser(url, browserEnv),
+    // Persistent listeners, not `once`: a library's exit hook that sees no other listener left would
+    // re-raise the signal and kill the process before the flow can end it cleanly.
+    interrupted: new Promise((resolve) => {
+      process.on('SIGINT', () => resolve());
+      process.on('SIGTERM', () => resolve());
+    }),
+  };
+}

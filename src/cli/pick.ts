@@ -1,0 +1,34 @@
+import { usageError } from '../core/errors.js';
+import type { CommandContext } from './context.js';
+
+/**
+ * Lets the person choose one of several names, typing to filter, when there is a terminal to ask on;
+ * without one it is a usage error that lists the names and the flag that chooses.
+ */
+export async function pickOne(ctx: CommandContext, what: string, names: string[], flag: string): Promise<string> {
+  if (!(process.stdin.isTTY && ctx.stderr.isTTY)) {
+    throw usageError(
+      `${what}.ambiguous`,
+      `several ${what}s are configured: ${names.join(', ')}`,
+      `choose one with ${flag}`,
+    );
+  }
+  const { default: search } = await import('@inquirer/search');
+  try {
+    return await search(
+      {
+        message: `Which ${what}?`,
+        source: (term) => {
+          const needle = (term ?? '').toLowerCase();
+          return names.filter((name) => name.toLowerCase().includes(needle)).map((name) => ({ value: name }));
+        },
+      },
+      { output: ctx.stderr },
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError') {
+      throw usageError(`${what}.not-chosen`, `no ${what} chosen`, `choose one with ${flag}`);
+    }
+    throw error;
+  }
+}
