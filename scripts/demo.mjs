@@ -1,7 +1,8 @@
 // `npm start`: the main job against the embedded emulator, with no AWS account. It starts
-// `rolecall emulator`, signs in with a device code (the emulator approves it), shows the session is
-// reused, validates and lists the sample configuration in examples/, logs out and stops the
-// emulator. A throw-away HOME keeps your own files out of it.
+// `rolecall emulator` (its sample organisation: a dozen accounts, one name collision), signs in with
+// a device code (the emulator approves it) and discovers every account and permission set, shows
+// that the session is reused, validates and lists the sample configuration in examples/ merged with
+// what was discovered, logs out and stops the emulator. A throw-away HOME keeps your files out of it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,11 +42,11 @@ const env = {
 };
 
 const steps = [
-  ['validate'],
   ['login', '--provider', 'sso-prod', '--use-device-code'],
-  ['login', '--provider', 'sso-prod'],
+  ['login', '--provider', 'sso-prod', '--no-provision'],
+  ['validate'],
   ['list'],
-  ['list', '--format', 'table'],
+  ['list', '--provider', 'sso-prod', '--format', 'table'],
   ['logout', '--provider', 'sso-prod'],
 ];
 let failed = 0;

@@ -1,3 +1,5 @@
+import { chooseProvider } from '../auth/select-provider.js';
+import type { IdentityCenterProviderConfig, RolecallConfig } from '../config/schema.js';
 import { usageError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 
@@ -31,4 +33,26 @@ export async function pickOne(ctx: CommandContext, what: string, names: string[]
     }
     throw error;
   }
+}
+
+/**
+ * The IAM Identity Center provider a command works on: `--provider`, else as `chooseProvider` says,
+ * asking on a terminal when it cannot tell. Other kinds are a usage error.
+ */
+export async function pickIdentityCenterProvider(
+  ctx: CommandContext,
+  config: RolecallConfig,
+  requested: string | undefined,
+): Promise<{ name: string; provider: IdentityCenterProviderConfig }> {
+  const choice = chooseProvider(config, requested);
+  const name = 'name' in choice ? choice.name : await pickOne(ctx, 'provider', choice.ask, '--provider');
+  const provider = config.auth?.providers?.[name];
+  if (provider?.kind !== 'aws/iam-identity-center') {
+    throw usageError(
+      'provider.unsupported',
+      `provider ${name} has kind ${provider?.kind}, which rolecall does not support for this command`,
+      'name an aws/iam-identity-center provider with --provider',
+    );
+  }
+  return { name, provider };
 }

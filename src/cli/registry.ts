@@ -41,9 +41,19 @@ export const commands: CommandSpec[] = [
         flags: '--export-aws-cli-cache',
         description: 'also write the session to ~/.aws/sso/cache as sso-session <provider>',
       },
+      { flags: '--no-provision', description: 'skip discovering accounts and permission sets after signing in' },
       { flags: '--format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
     ],
     load: () => import('./commands/login.js'),
+  },
+  {
+    name: 'provision',
+    summary: 'discover every account and permission set again with the current session (no sign-in)',
+    options: [
+      { flags: '--provider <name>', description: 'the provider to discover' },
+      { flags: '--format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
+    ],
+    load: () => import('./commands/provision.js'),
   },
   {
     name: 'logout',

@@ -39,6 +39,18 @@ function providerNames(sources: readonly YamlSource[]): string[] {
   return [...names];
 }
 
+/** Providers that discover identities at login but have no provisioned file yet. */
+function undiscoveredProviders(value: PlainMap, provisioned: Record<string, ProvisionedInfo>): string[] {
+  const providers = isPlainMap(value['auth']) ? value['auth']['providers'] : undefined;
+  if (!isPlainMap(providers)) return [];
+  return Object.entries(providers)
+    .filter(
+      ([name, provider]) =>
+        isPlainMap(provider) && provider['auto_provision_identities'] === true && !provisioned[name],
+    )
+    .map(([name]) => name);
+}
+
 /**
  * A provisioned file contributes its identities only. It is generated, so a damaged one is a warning
  * (the next login rewrites it), not a reason to stop every command.
@@ -98,7 +110,7 @@ export function assembleConfig(location: ConfigLocation, dirs: StateDirs): Assem
   }
 
   const { value, origins } = mergeSources([...provisionedSources, ...imported.sources]);
-  const validated = validateConfig(value, origins, imported.atmosFiles);
+  const validated = validateConfig(value, origins, imported.atmosFiles, undiscoveredProviders(value, provisioned));
   const issues = [...warnings, ...validated.issues];
   if (!validated.config) throw new ConfigError(issues);
   return {

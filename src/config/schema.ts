@@ -75,6 +75,9 @@ const permissionSetIdentity = closedMap({
       { error: 'must set name or id' },
     ),
   }),
+  _metadata: closedMap({ stale: z.boolean().optional() })
+    .optional()
+    .describe('Written by provisioning: stale when the account could not be listed at the last login'),
   ...common,
 });
 

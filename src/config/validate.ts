@@ -68,6 +68,40 @@ function setAsideOverrides(value: PlainMap, origins: Origins): ConfigIssue[] {
   return issues;
 }
 
+/**
+ * Before the first login of a provider that discovers identities, a chain may start from an identity
+ * that does not exist yet (`via: { identity: production/Admin }`). Such entries, and chains built on
+ * them, are set aside with a warning instead of making the configuration invalid, which would stop
+ * the very login that discovers them.
+ */
+function setAsideChainsToUndiscovered(
+  config: RolecallConfig,
+  origins: Origins,
+  pendingProviders: readonly string[],
+): ConfigIssue[] {
+  const identities = config.auth?.identities;
+  if (!identities || pendingProviders.length === 0) return [];
+  const issues: ConfigIssue[] = [];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, identity] of Object.entries(identities)) {
+      const parent = parentOf(identity);
+      if (parent === undefined || parent in identities) continue;
+      const pointer = joinPointer(joinPointer(joinPointer('/auth/identities', name), 'via'), 'identity');
+      issues.push({
+        severity: 'warning',
+        message: `names identity ${JSON.stringify(parent)}, which does not exist yet; ${name} is ignored until it does`,
+        pointer,
+        at: originOf(origins, pointer),
+        hint: `run \`rolecall login\` for ${pendingProviders.join(' or ')} to discover identities, or fix the name`,
+      });
+      delete identities[name];
+      changed = true;
+    }
+  }
+  return issues;
+}
+
 function crossReferenceIssues(config: RolecallConfig, origins: Origins): ConfigIssue[] {
   const providers = config.auth?.providers ?? {};
   const identities = config.auth?.identities ?? {};
@@ -174,11 +208,17 @@ function crossReferenceIssues(config: RolecallConfig, origins: Origins): ConfigI
  * between entries, chains, a single default). Keys an atmos.yaml has that rolecall does not know are
  * dropped with a warning, since Atmos may define more than rolecall reads.
  */
-export function validateConfig(value: PlainMap, origins: Origins, atmosFiles: ReadonlySet<string>): Validated {
+export function validateConfig(
+  value: PlainMap,
+  origins: Origins,
+  atmosFiles: ReadonlySet<string>,
+  pendingProviders: readonly string[] = [],
+): Validated {
   const issues = setAsideOverrides(value, origins);
   for (;;) {
     const parsed = configSchema.safeParse(value);
     if (parsed.success) {
+      issues.push(...setAsideChainsToUndiscovered(parsed.data, origins, pendingProviders));
       issues.push(...crossReferenceIssues(parsed.data, origins));
       return issues.some((issue) => issue.severity === 'error') ? { issues } : { config: parsed.data, issues };
     }

@@ -14,7 +14,7 @@ async function rejected(config: string, extraFiles: Record<string, string> = {})
   expect(result.stdout).toBe('');
   expect(result.stderr).not.toMatch(STACK_FRAME);
   expect(result.stderr).toContain('hint: ');
-  expect(sandbox.files('.cache')).toEqual([]);
+  expect(sandbox.files('.cache/rolecall/compiled')).toEqual([]);
   // `list` refuses the same configuration the same way.
   expect((await sandbox.run(['list'])).code).toBe(2);
   return { stderr: result.stderr, file };
@@ -63,10 +63,28 @@ describe('validation errors name the file, line, column and key, and what is all
       withIdentities(
         '    admin:\n      kind: aws/assume-role\n      via: { identity: nobody }\n      principal: { assume_role: "arn:aws:iam::123456789012:role/A" }\n',
       ),
+      { '.cache/rolecall/auth/sso-prod/provisioned-identities.yaml': 'auth:\n  identities: {}\n' },
     );
     expect(stderr).toContain(
       `${file}:11:14: auth.identities.admin.via.identity: names identity "nobody", which does not exist`,
     );
+  });
+
+  it('only warns about a chain from an identity that the first login may still discover', async () => {
+    const sandbox = new Sandbox();
+    const file = sandbox.write(
+      'rolecall.yaml',
+      withIdentities(
+        '    admin:\n      kind: aws/assume-role\n      via: { identity: prod/Admin }\n      principal: { assume_role: "arn:aws:iam::123456789012:role/A" }\n    deeper:\n      kind: aws/assume-role\n      via: { identity: admin }\n      principal: { assume_role: "arn:aws:iam::123456789012:role/B" }\n',
+      ),
+    );
+    const result = await sandbox.run(['validate']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      `warning: ${file}:11:14: auth.identities.admin.via.identity: names identity "prod/Admin", which does not exist yet; admin is ignored until it does`,
+    );
+    expect(result.stderr).toContain('names identity "admin", which does not exist yet; deeper is ignored');
+    expect(result.stderr).toContain('hint: run `rolecall login` for sso-prod to discover identities');
   });
 
   it('rejects identity chains with a cycle', async () => {

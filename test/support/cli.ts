@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -10,6 +10,13 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+const created: string[] = [];
+
+/** Removes every sandbox made so far (test/support/cleanup.ts runs it after each test file). */
+export function removeSandboxes(): void {
+  for (const home of created.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
 /** What a user's own shell would set and a test must not inherit: AWS settings, displays, SSH, colour. */
@@ -25,6 +32,7 @@ export class Sandbox {
 
   constructor() {
     this.home = realpathSync(mkdtempSync(join(tmpdir(), 'rolecall-test-')));
+    created.push(this.home);
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !ISOLATED.test(name)));
     this.env = {
       ...inherited,

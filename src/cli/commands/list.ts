@@ -61,6 +61,9 @@ function treeLabel(node: IdentityNode, c: Colors): string {
     node.identity.kind === 'aws/permission-set' ? undefined : c.dim(node.identity.kind),
     row.account?.id ? c.dim(row.account.id) : undefined,
     row.default ? c.green('(default)') : undefined,
+    field<{ stale?: boolean }>(node.identity, '_metadata')?.stale
+      ? c.yellow('(stale: not seen at the last login)')
+      : undefined,
   ].filter(Boolean);
   return [c.bold(node.name), ...details].join('  ');
 }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sso-oidc';
 import { registerSecret } from '../../../core/log.js';
 import { awsErrorName, translateAwsError } from './aws-errors.js';
-import { oidcEndpoint } from './portal.js';
+import { REQUEST_LIMITS, serviceEndpoint } from './portal.js';
 import { quietSdkNotices } from './sdk-quiet.js';
 
 /** What CreateToken returns that rolecall keeps. */
@@ -52,12 +52,13 @@ export class OidcApi {
   readonly endpoint: string;
 
   constructor(region: string, env: NodeJS.ProcessEnv) {
-    this.endpoint = oidcEndpoint(region, env);
+    this.endpoint = serviceEndpoint('SSO_OIDC', region, env);
     quietSdkNotices();
     this.client = new SSOOIDCClient({
       region,
       maxAttempts: 3,
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+      endpoint: this.endpoint,
+      requestHandler: REQUEST_LIMITS,
     });
   }
 

@@ -23,15 +23,21 @@ export function portalKey(portal: Portal): string {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+const SERVICES = {
+  SSO: { variable: 'AWS_ENDPOINT_URL_SSO', host: (region: string) => `portal.sso.${region}.amazonaws.com` },
+  SSO_OIDC: { variable: 'AWS_ENDPOINT_URL_SSO_OIDC', host: (region: string) => `oidc.${region}.amazonaws.com` },
+} as const;
+
 /**
- * The SSO OIDC endpoint the SDK will use: `AWS_ENDPOINT_URL_SSO_OIDC` (or `AWS_ENDPOINT_URL`) as the
- * SDKs honour them, else AWS's. Tokens never travel in clear text: plain http is allowed only to a
- * loopback address (a local emulator).
+ * The endpoint the AWS SDK will use for the SSO portal or SSO OIDC: `AWS_ENDPOINT_URL_<SERVICE>` (or
+ * `AWS_ENDPOINT_URL`) as the SDKs honour them, else AWS's. Tokens never travel in clear text: plain
+ * http is allowed only to a loopback address (a local emulator).
  */
-export function oidcEndpoint(region: string, env: NodeJS.ProcessEnv): string {
-  const configured = env['AWS_ENDPOINT_URL_SSO_OIDC'] || env['AWS_ENDPOINT_URL'];
-  if (!configured) return `https://oidc.${region}.amazonaws.com`;
-  const variable = env['AWS_ENDPOINT_URL_SSO_OIDC'] ? 'AWS_ENDPOINT_URL_SSO_OIDC' : 'AWS_ENDPOINT_URL';
+export function serviceEndpoint(service: keyof typeof SERVICES, region: string, env: NodeJS.ProcessEnv): string {
+  const { variable: specific, host } = SERVICES[service];
+  const variable = env[specific] ? specific : 'AWS_ENDPOINT_URL';
+  const configured = env[variable];
+  if (!configured) return `https://${host(region)}`;
   let url: URL;
   try {
     url = new URL(configured);
@@ -47,3 +53,9 @@ export function oidcEndpoint(region: string, env: NodeJS.ProcessEnv): string {
   }
   return configured.replace(/\/+$/, '');
 }
+
+/**
+ * Time limits for every SDK request: connecting, and the whole request (the SDK only warns about a
+ * slow request unless told to fail it), so that nothing waits without end.
+ */
+export const REQUEST_LIMITS = { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true };

@@ -1,0 +1,4 @@
+import { afterAll } from 'vitest';
+import { removeSandboxes } from './cli.js';
+
+afterAll(removeSandboxes);
