@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -245,6 +246,29 @@ describe('choosing the provider', () => {
       ),
     );
     expect((await runWithDefault(['login', '--use-device-code'])).stderr).toContain('Logged in to sso-b');
+  });
+
+  it('asks which provider on a terminal, typing to filter', async () => {
+    const { env, sandbox } = await setUp({}, ssoConfig(['sso-a', 'sso-b']));
+    // `script` runs the command on a pseudo-terminal fed from this pipe, as a person's keyboard would.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'rolecall.cjs'))} login --use-device-code`;
+    const terminal = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: sandbox.home,
+      env: { ...sandbox.env, ...env },
+    });
+    let screen = '';
+    terminal.stdout.on('data', (chunk) => {
+      screen += chunk;
+      if (screen.includes('Which provider?') && !screen.includes('typed')) {
+        screen += 'typed';
+        terminal.stdin.write('sso-b');
+        setTimeout(() => terminal.stdin.write('\r'), 300);
+      }
+    });
+    const code = await new Promise((resolve) => terminal.on('close', resolve));
+    expect(code).toBe(0);
+    expect(screen).toContain('Logged in to');
+    expect(screen).toMatch(/Logged in to \S*sso-b/);
   });
 
   it('shares one session between two providers on the same portal', async () => {

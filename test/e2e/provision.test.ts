@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, type EmulatorOptions, parseOrg } from '../../src/emulator/index.js';
-import { Sandbox } from '../support/cli.js';
+import { cliPath, Sandbox } from '../support/cli.js';
 import { emulator, opCount, START_URL } from '../support/emulator.js';
 
 const running: Emulator[] = [];
@@ -239,5 +240,28 @@ describe('transport security', () => {
     const result = await sandbox.run(['provision'], { env: { ...env, AWS_ENDPOINT_URL_SSO: 'http://portal.example.com' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('AWS_ENDPOINT_URL_SSO=http://portal.example.com would send tokens without TLS');
+  });
+});
+
+describe('feedback', () => {
+  it('shows a progress line on a terminal and none when stderr is not one', async () => {
+    const { env, sandbox, run } = await setUp({ latencyMs: 40 });
+    const piped = await run(['login', '--use-device-code']);
+    expect(piped.stderr).not.toContain('Discovering');
+    expect(piped.stderr).not.toContain('\r');
+
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} provision`;
+    // Not spawnSync: the emulator answering the command lives in this process's event loop.
+    const terminal = spawn('script', ['-qec', command, '/dev/null'], { cwd: sandbox.home, env: { ...sandbox.env, ...env } });
+    let screen = '';
+    terminal.stdout.on('data', (chunk) => {
+      screen += chunk;
+    });
+    expect(await new Promise((resolve) => terminal.on('close', resolve))).toBe(0);
+    expect(screen).toMatch(/\r\u001b\[2KDiscovering identities of sso-prod: \d+\/\d+\+? accounts/);
+    // The line is wiped before the warnings and the summary, which then start on a clean line.
+    const afterProgress = screen.slice(screen.lastIndexOf('Discovering identities'));
+    expect(afterProgress).toMatch(/^Discovering identities[^\n]*\r\u001b\[2K(warning|\S*✓)/);
+    expect(afterProgress).toContain('Provisioned 29 identities');
   });
 });
