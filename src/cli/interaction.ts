@@ -26,10 +26,16 @@ export function terminalInteraction(ctx: CommandContext): Interaction {
     canOpenBrowser: canOpenBrowser(browserEnv),
     openUrl: (url) => openInBrowser(url, browserEnv),
     // Persistent listeners, not `once`: a library's exit hook that sees no other listener left would
-    // re-raise the signal and kill the process before the flow can end it cleanly.
+    // re-raise the signal and kill the process before the flow can end it cleanly. A flow that is
+    // waiting ends at once (exit 3); anything else (say, waiting for another process's login) gets a
+    // moment, then the process ends as an interrupted one does.
     interrupted: new Promise((resolve) => {
-      process.on('SIGINT', () => resolve());
-      process.on('SIGTERM', () => resolve());
+      const interrupt = () => {
+        resolve();
+        setTimeout(() => process.exit(130), 2_000).unref();
+      };
+      process.on('SIGINT', interrupt);
+      process.on('SIGTERM', interrupt);
     }),
   };
 }
