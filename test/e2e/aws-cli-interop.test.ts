@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { Sandbox } from '../support/cli.js';
+import { Sandbox, startProcess } from '../support/cli.js';
 import { emulator, opCount, START_URL, ssoConfig } from '../support/emulator.js';
 import { pythonWithBoto3 } from '../support/python.js';
 
@@ -71,14 +70,9 @@ describe('working with the AWS CLI login cache', () => {
     );
     const script =
       "import boto3, json; print(json.dumps(boto3.Session(profile_name='dev').client('sts').get_caller_identity()))";
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(python, ['-c', script], { env: { ...sandbox.env, ...env, AWS_CONFIG_FILE: config } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await startProcess(python, ['-c', script], {
+      env: { ...sandbox.env, ...env, AWS_CONFIG_FILE: config },
+    }).done;
     expect(result.stderr).toBe('');
     const identity = JSON.parse(result.stdout);
     expect(identity.Account).toBe(account!.id);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -104,7 +103,7 @@ describe('rolecall login', () => {
     const { start, sandbox } = await setUp();
     const login = start(['login', '--no-browser'], browserEnv(sandbox));
 
-    const [url] = await login.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/);
+    const [url] = await login.waitFor('stderr', /http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/);
     await (await fetch(url, { redirect: 'follow' })).text();
 
     const result = await login.done;
@@ -123,7 +122,7 @@ describe('rolecall login', () => {
   it('ends with exit 3 and a clear message when the person denies', async () => {
     const { emu, start } = await setUp({ autoApprove: false });
     const login = start(['login', '--use-device-code']);
-    const [, userCode] = await login.waitForStderr(/shows the code: ([A-Z]{4}-[A-Z]{4})/);
+    const [, userCode] = await login.waitFor('stderr', /shows the code: ([A-Z]{4}-[A-Z]{4})/);
     expect(emu.deny(userCode!)).toBe(true);
 
     const result = await login.done;
@@ -144,7 +143,7 @@ describe('rolecall login', () => {
     let now = Date.now();
     const { start } = await setUp({ autoApprove: false, clock: () => now });
     const login = start(['login', '--use-device-code']);
-    await login.waitForStderr(/shows the code/);
+    await login.waitFor('stderr', /shows the code/);
     now += 601_000;
     const result = await login.done;
     expect(result.code).toBe(3);
@@ -154,7 +153,7 @@ describe('rolecall login', () => {
   it('ends with exit 3 on Ctrl+C while waiting', async () => {
     const { start } = await setUp({ autoApprove: false });
     const login = start(['login', '--use-device-code']);
-    await login.waitForStderr(/shows the code/);
+    await login.waitFor('stderr', /shows the code/);
     login.child.kill('SIGINT');
     const result = await login.done;
     expect(result.code).toBe(3);
@@ -250,22 +249,13 @@ describe('choosing the provider', () => {
 
   it('asks which provider on a terminal, typing to filter', async () => {
     const { env, sandbox } = await setUp({}, ssoConfig(['sso-a', 'sso-b']));
-    // `script` runs the command on a pseudo-terminal fed from this pipe, as a person's keyboard would.
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'rolecall.cjs'))} login --use-device-code`;
-    const terminal = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd: sandbox.home,
-      env: { ...sandbox.env, ...env },
-    });
-    let screen = '';
-    terminal.stdout.on('data', (chunk) => {
-      screen += chunk;
-      if (screen.includes('Which provider?') && !screen.includes('typed')) {
-        screen += 'typed';
-        terminal.stdin.write('sso-b');
-        setTimeout(() => terminal.stdin.write('\r'), 300);
-      }
-    });
-    const code = await new Promise((resolve) => terminal.on('close', resolve));
+    const terminal = sandbox.startInTerminal(['login', '--use-device-code'], { env });
+    await terminal.waitFor('stdout', /Which provider\?/);
+    terminal.child.stdin!.write('sso-b');
+    // Enter once the prompt has applied the filter (it searches asynchronously).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    terminal.child.stdin!.write('\r');
+    const { code, stdout: screen } = await terminal.done;
     expect(code).toBe(0);
     expect(screen).toContain('Logged in to');
     expect(screen).toMatch(/Logged in to \S*sso-b/);

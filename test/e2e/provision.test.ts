@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, type EmulatorOptions, parseOrg } from '../../src/emulator/index.js';
-import { cliPath, Sandbox } from '../support/cli.js';
+import { Sandbox } from '../support/cli.js';
 import { emulator, opCount, START_URL } from '../support/emulator.js';
 
 const running: Emulator[] = [];
@@ -262,17 +261,8 @@ describe('feedback', () => {
     expect(piped.stderr).not.toContain('Discovering');
     expect(piped.stderr).not.toContain('\r');
 
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} provision`;
-    // Not spawnSync: the emulator answering the command lives in this process's event loop.
-    const terminal = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd: sandbox.home,
-      env: { ...sandbox.env, ...env },
-    });
-    let screen = '';
-    terminal.stdout.on('data', (chunk) => {
-      screen += chunk;
-    });
-    expect(await new Promise((resolve) => terminal.on('close', resolve))).toBe(0);
+    const { code, stdout: screen } = await sandbox.startInTerminal(['provision'], { env }).done;
+    expect(code).toBe(0);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's escape codes are what is checked
     expect(screen).toMatch(/\r\u001b\[2KDiscovering identities of sso-prod: \d+\/\d+\+? accounts/);
     // The line is wiped before the warnings and the summary, which then start on a clean line.

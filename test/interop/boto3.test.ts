@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import {
 } from '@aws-sdk/client-sso-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { startProcess } from '../support/cli.js';
 import { findPythonWithBoto3 } from '../support/python.js';
 
 const START_URL = 'https://d-9067000000.awsapps.com/start';
@@ -20,21 +20,10 @@ const SCRIPT = join(import.meta.dirname, 'boto3_sso.py');
 const { python, problem } = findPythonWithBoto3();
 if (!python && !process.env['CI']) console.warn(`skipping the boto3 interop tests: ${problem}`);
 
-/** Runs python3 without blocking: the emulator it talks to lives in this process. */
-const runPython = (interpreter: string, args: string[], env: NodeJS.ProcessEnv) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(interpreter, args, { env, timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+const runPython = async (interpreter: string, args: string[], env: NodeJS.ProcessEnv) => {
+  const { code, stdout, stderr } = await startProcess(interpreter, args, { env }).done;
+  return { status: code, stdout, stderr };
+};
 
 /** The AWS CLI writes `%Y-%m-%dT%H:%M:%SZ` timestamps into its token cache (docs/aws-wire-protocol.md §6.1). */
 const cliTimestamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -95,8 +95,12 @@ export class Sandbox {
     return runCli(args, { cwd: options.cwd ?? this.home, env: { ...this.env, ...options.env } });
   }
 
-  start(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
+  start(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningProcess {
     return startCli(args, { cwd: options.cwd ?? this.home, env: { ...this.env, ...options.env } });
+  }
+
+  startInTerminal(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): RunningProcess {
+    return startInTerminal(args, { cwd: this.home, env: { ...this.env, ...options.env } });
   }
 }
 
@@ -104,48 +108,64 @@ export function runCli(args: string[], options: { cwd: string; env: NodeJS.Proce
   return startCli(args, options).done;
 }
 
-/** A running CLI whose output can be waited on while it runs (to answer a prompt, say). */
-export interface RunningCli {
+/** A running process whose output can be waited on while it runs (to answer a prompt, say). */
+export interface RunningProcess {
   child: ChildProcess;
   done: Promise<CliResult>;
-  /** Resolves with the first match in stderr, once it appears. */
-  waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Resolves with the first match in that stream's output, once it appears. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpMatchArray>;
 }
 
-export function startCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): RunningCli {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+/** Spawns without blocking this process: the emulator a child talks to may live in its event loop. */
+export function startProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe' },
+): RunningProcess {
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
+  const output = { stdout: '', stderr: '' };
   const watchers: (() => void)[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    for (const watch of [...watchers]) watch();
-  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
+      output[stream] += chunk;
+      for (const watch of [...watchers]) watch();
+    });
+  }
   const done = new Promise<CliResult>((resolvePromise, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.on('close', (code) => resolvePromise({ code, ...output }));
   });
-  const waitForStderr = (pattern: RegExp) =>
+  const waitFor = (stream: 'stdout' | 'stderr', pattern: RegExp) =>
     new Promise<RegExpMatchArray>((resolvePromise, reject) => {
-      const check = () => {
-        const match = stderr.match(pattern);
+      const watch = () => {
+        const match = output[stream].match(pattern);
         if (!match) return false;
         watchers.splice(watchers.indexOf(watch), 1);
         resolvePromise(match);
         return true;
       };
-      const watch = () => void check();
       watchers.push(watch);
-      if (!check()) void done.then(() => reject(new Error(`exited before stderr matched ${pattern}:\n${stderr}`)));
+      if (!watch())
+        void done.then(() => reject(new Error(`exited before ${stream} matched ${pattern}:\n${output[stream]}`)));
     });
-  return { child, done, waitForStderr };
+  return { child, done, waitFor };
+}
+
+export function startCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): RunningProcess {
+  return startProcess(process.execPath, [cliPath, ...args], options);
+}
+
+/**
+ * The CLI on a pseudo-terminal (`script`), its keyboard fed from a pipe: what a person at a terminal
+ * sees arrives on stdout, colour and cursor codes included.
+ */
+export function startInTerminal(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): RunningProcess {
+  const command = [process.execPath, cliPath, ...args].map((word) => JSON.stringify(word)).join(' ');
+  return startProcess('script', ['-qec', command, '/dev/null'], { ...options, stdin: 'pipe' });
 }
 
 /** What a stack trace looks like in Node's output. */
