@@ -35,7 +35,9 @@ function globalsFrom(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, strea
 
 function buildProgram(streams: Streams, run: (spec: CommandSpec, command: Command) => Promise<void>): Command {
   const program = new Command('rolecall')
-    .description('Every AWS role you may use, as a named identity: log in once, run anything under any role.')
+    .description(
+      'Every AWS role you may use, as a named identity: sign in once, and every account and permission set is there.',
+    )
     .version(version, '-V, --version', 'print the version')
     .addOption(
       new Option(

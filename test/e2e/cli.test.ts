@@ -99,3 +99,45 @@ describe('log levels', () => {
     expect(result.stderr).toContain('error: ROLECALL_LOG_LEVEL=verbose is not a log level');
   });
 });
+
+describe('docs/commands.md', () => {
+  it('names every command and every flag that --help shows', async () => {
+    const sandbox = new Sandbox();
+    const docs = readFileSync(join(repoRoot, 'docs', 'commands.md'), 'utf8');
+    const commandsOf = (help: string) =>
+      [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)]
+        .map((match) => match[1]!)
+        .filter((name) => name !== 'help');
+    const flagsOf = (help: string) => [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((match) => match[1]!);
+
+    const top = (await sandbox.run(['--help'])).stdout;
+    const commands = commandsOf(top);
+    expect(commands).toContain('login');
+    const checked: string[] = [];
+    for (const command of commands) {
+      const help = (await sandbox.run([command, '--help'])).stdout;
+      const subcommands = help.includes('Commands:') ? commandsOf(help).map((sub) => `${command} ${sub}`) : [command];
+      for (const name of subcommands) {
+        const own = name === command ? help : (await sandbox.run([...name.split(' '), '--help'])).stdout;
+        expect(docs, `docs/commands.md has no section for ${name}`).toContain(`## \`rolecall ${name}\``);
+        for (const flag of flagsOf(own).filter((flag) => flag !== '--help')) {
+          expect(docs, `docs/commands.md does not mention ${flag} of ${name}`).toContain(flag);
+        }
+        checked.push(name);
+      }
+    }
+    for (const flag of flagsOf(top).filter((flag) => flag !== '--help')) expect(docs).toContain(flag);
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'login',
+        'logout',
+        'provision',
+        'list',
+        'validate',
+        'config show',
+        'config schema',
+        'emulator',
+      ]),
+    );
+  });
+});
