@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { secretsDir } from '../../src/store/file-store.js';
-import { bundle, envWithoutBus, repoRoot, run, tempDirs } from './helpers.js';
+import { describeWithKeyring, keyringMissing, withKeyring } from '../support/keyring.js';
+import { bundle, envWithoutBus, run, tempDirs } from './helpers.js';
 
 const worker = join(import.meta.dirname, 'store-worker.mjs');
-/** In CI the repository is a fresh clone with the shared folder beside it. */
-const withKeyring = join(repoRoot, '..', 'shared', 'scripts', 'with-keyring.sh');
 
 interface WorkerReport {
   chosen: string;
@@ -92,24 +90,9 @@ describe.runIf(process.platform === 'linux')('a process without a D-Bus session 
   });
 });
 
-/** What the real Secret Service test needs; in CI a missing piece fails the test instead of skipping it. */
-function keyringTools(): string | undefined {
-  if (process.platform !== 'linux') return 'the Secret Service is Linux-only';
-  if (!existsSync(withKeyring)) return `${withKeyring} is missing`;
-  const found = spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon']);
-  if (found.status !== 0)
-    return 'dbus-run-session or gnome-keyring-daemon is not installed (apt-get install -y gnome-keyring dbus dbus-x11)';
-  return undefined;
-}
-
-const missing = keyringTools();
-const inCi = Boolean(process.env['CI']) && process.platform === 'linux';
-const realKeyring = missing && !inCi ? describe.skip : describe;
-
-const missingNote = missing ? ` (${inCi ? 'failing in CI' : 'skipped'}: ${missing})` : '';
-realKeyring(`a real gnome-keyring Secret Service${missingNote}`, () => {
+describeWithKeyring('a real gnome-keyring Secret Service', () => {
   const underKeyring = (type: string, mode = '') => {
-    if (missing) throw new Error(`cannot test against a real Secret Service: ${missing}`);
+    if (keyringMissing) throw new Error(`cannot test against a real Secret Service: ${keyringMissing}`);
     const home = join(dirs.root, 'home');
     const runtime = join(dirs.root, 'runtime');
     mkdirSync(home);
