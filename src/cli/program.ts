@@ -101,6 +101,10 @@ function report(error: unknown, ctx: Pick<CommandContext, 'stderr'>, logLevel: L
 
 /** Runs rolecall with these arguments and returns the exit code (the CLI contract's 0, 1, 2, 3). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string, streams: Streams): Promise<number> {
+  if (argv[0] === '__complete') {
+    const { printNames } = await import('./complete-names.js');
+    return printNames(argv[1], { env, cwd, ...streams });
+  }
   let exitCode: number = ExitCode.ok;
   let reportLevel: LogLevel = 'info';
   const program = buildProgram(streams, async (spec, command) => {

@@ -119,4 +119,11 @@ export const commands: CommandSpec[] = [
     ],
     load: () => import('./commands/emulator.js'),
   },
+  {
+    name: 'completion',
+    summary: 'print the shell completion script: bash, zsh or fish',
+    operands: '<shell>',
+    options: [],
+    load: () => import('./commands/completion.js'),
+  },
 ];
