@@ -99,6 +99,28 @@ describe('rolecall login', () => {
     expect(opCount(emu, 'CreateToken')).toBe(1);
   });
 
+  it('shows what comes back on the callback as text, never as markup', async () => {
+    const { start, sandbox } = await setUp({ autoApprove: false });
+    const login = start(['login'], {
+      BROWSER: `${process.execPath} ${join(repoRoot, 'test', 'support', 'record-browser.mjs')}`,
+      BROWSER_LOG: sandbox.path('browser.log'),
+    });
+    await login.waitFor('stderr', /authorize\?/);
+    // The stand-in browser writes the URL down a moment after it starts.
+    for (let tries = 0; !existsSync(sandbox.path('browser.log')) && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const authorize = new URL(readFileSync(sandbox.path('browser.log'), 'utf8').trim());
+    const callback = new URL(authorize.searchParams.get('redirect_uri')!);
+    callback.searchParams.set('state', authorize.searchParams.get('state')!);
+    callback.searchParams.set('error', '<script>alert(1)</script>');
+    const page = await (await fetch(callback)).text();
+    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(page).not.toContain('<script>');
+    const result = await login.done;
+    expect(result.code).toBe(3);
+  });
+
   it('prints the URL and opens nothing with --no-browser', async () => {
     const { start, sandbox } = await setUp();
     const login = start(['login', '--no-browser'], browserEnv(sandbox));

@@ -66,7 +66,12 @@ export async function authorizationCodeLogin(input: {
       });
     }
     if (outcome.error || !outcome.code) {
-      throw new RolecallError('login.denied', `the browser sign-in ended with ${outcome.error ?? 'no code'}`, {
+      const detail = outcome.description ? ` (${outcome.description})` : '';
+      const message =
+        outcome.error === 'access_denied'
+          ? 'the sign-in request was denied'
+          : `the browser sign-in ended with ${outcome.error ?? 'no code'}${detail}`;
+      throw new RolecallError('login.denied', message, {
         exitCode: ExitCode.auth,
         hint: 'run `rolecall login` again and choose Allow',
       });

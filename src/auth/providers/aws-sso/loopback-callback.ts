@@ -3,7 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 export interface CallbackResult {
   code?: string;
   error?: string;
+  description?: string;
 }
+
+/** Anything from the query goes into the page as text, never as markup. */
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export interface LoopbackCallback {
   redirectUri: string;
@@ -43,12 +47,10 @@ export async function startLoopbackCallback(expectedState: string): Promise<Loop
     }
     const error = url.searchParams.get('error');
     if (error) {
-      reply(
-        200,
-        'Sign-in not completed',
-        `The sign-in ended with “${error}”. You can close this tab and return to the terminal.`,
-      );
-      return settle({ error });
+      const what =
+        error === 'access_denied' ? 'Access was not allowed.' : `The sign-in ended with “${escapeHtml(error)}”.`;
+      reply(200, 'Sign-in not completed', `${what} You can close this tab and return to the terminal.`);
+      return settle({ error, description: url.searchParams.get('error_description') ?? undefined });
     }
     const code = url.searchParams.get('code');
     if (!code) return reply(400, 'Sign-in not accepted', 'The response carries no authorization code.');
