@@ -1,5 +1,8 @@
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { createFileStore, secretsDir } from './file-store.js';
 import { createMemoryStore } from './memory-store.js';
 import type { StateDirs } from './paths.js';
@@ -34,6 +37,21 @@ export interface OpenStoreOptions {
 
 const DEFAULT_TIMEOUT_MS = 3_000;
 
+/**
+ * A keyring that hung is not probed again under `auto` for a while: otherwise every run, each
+ * `credential_process` call included, would pay the whole bounded wait.
+ */
+const HANG_MEMORY_MS = 10 * 60 * 1000;
+const hangMarker = (dirs: StateDirs) => join(dirs.cache, 'keyring-did-not-answer');
+
+function rememberHang(dirs: StateDirs, log: Logger): void {
+  try {
+    writeFileAtomic(hangMarker(dirs), `${new Date().toISOString()}\n`);
+  } catch (error) {
+    log.debug(`could not note that the keyring hung: ${(error as Error).message}`);
+  }
+}
+
 /** One per process, as the OS keyring is one per user: everything opened in a test run sees the same entries. */
 let memoryStore: SecureStore | undefined;
 
@@ -55,6 +73,13 @@ export async function openSecureStore(options: OpenStoreOptions): Promise<Secure
     log.debug(`secure store: file (${source})`);
     return createFileStore(dirs, log);
   }
+  const hungAgoMs = Date.now() - (statSync(hangMarker(dirs), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  if (type === 'auto' && hungAgoMs < HANG_MEMORY_MS) {
+    log.debug(
+      `secure store: file (${source}; the system keyring did not answer ${Math.round(hungAgoMs / 1000)} s ago and is not asked again for ${HANG_MEMORY_MS / 60_000} minutes; ROLECALL_KEYRING=system asks it now)`,
+    );
+    return createFileStore(dirs, log);
+  }
   const fileStoreInstead =
     (warning: string) =>
     (reason: string): SecureStore => {
@@ -71,8 +96,10 @@ export async function openSecureStore(options: OpenStoreOptions): Promise<Secure
   });
   if ('store' in opening) {
     log.debug(`secure store: system keyring (${source}; it answered a probe)`);
+    rmSync(hangMarker(dirs), { force: true });
     return opening.store;
   }
+  if (opening.hangs) rememberHang(dirs, log);
   // Under auto, a keyring that is simply absent is normal; one that hangs costs every run the wait, and
   // the person should hear of it.
   if (type === 'system' || opening.hangs) {

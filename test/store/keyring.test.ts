@@ -78,6 +78,19 @@ describe.runIf(process.platform === 'linux')('a D-Bus that accepts connections a
       `warning: The system keyring is not available (the system keyring did not answer within 1000 ms); keeping secrets in files under ${secretsDir(dirs)} instead.`,
     ]);
   });
+
+  it('is not asked again under auto for a while once it has hung, so later runs pay nothing', async () => {
+    const hanging = envWithoutBus({ DBUS_SESSION_BUS_ADDRESS: `unix:path=${busPath}` });
+    await runWorker('auto', hanging, 1_000);
+    const again = report((await runWorker('auto', hanging, 1_000)).stdout);
+    expect(again).toMatchObject({ chosen: 'file', roundTrip: true });
+    expect(again.openMs).toBeLessThan(500);
+    expect(again.logs).toEqual([
+      expect.stringMatching(/^debug: secure store: file \(.*did not answer \d+ s ago and is not asked again/),
+    ]);
+    // Asked for by name, it is tried again.
+    expect(report((await runWorker('system', hanging, 1_000)).stdout).openMs).toBeGreaterThanOrEqual(900);
+  });
 });
 
 describe.runIf(process.platform === 'linux')('a process without a D-Bus session bus', () => {
