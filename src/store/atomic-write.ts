@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { RolecallError } from '../core/errors.js';
 
 /**
@@ -26,6 +36,35 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  removeOrphanedTemps(path);
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A writer killed between creating its temp file and the rename leaves the temp behind; the next
+ * write of the same file removes those whose process is gone (a live one may still be writing).
+ */
+function removeOrphanedTemps(path: string): void {
+  const prefix = `${basename(path)}.`;
+  const folder = dirname(path);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid && !isAlive(Number(pid))) rmSync(join(folder, name), { force: true });
   }
 }
 

@@ -239,6 +239,8 @@ describe('crash safety', () => {
     const after = await run(['provision']);
     expect(after.code).toBe(0);
     expect(await listed(run)).toHaveLength(29);
+    // Temp files of killed writers are swept by the next write.
+    expect(sandbox.files('.cache/rolecall/auth/sso-prod')).toEqual(['provisioned-identities.yaml']);
   }, 60_000);
 });
 
