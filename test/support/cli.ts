@@ -22,9 +22,15 @@ export interface CliResult {
 }
 
 const created: string[] = [];
+const started: ChildProcess[] = [];
 
-/** Removes every sandbox made so far (test/support/cleanup.ts runs it after each test file). */
+/**
+ * Removes every sandbox made so far and stops every process a test started and left running (a test
+ * that timed out waiting on one, say). test/support/cleanup.ts runs it after each test file.
+ */
 export function removeSandboxes(): void {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const home of created.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
@@ -127,6 +133,7 @@ export function startProcess(
     env: options.env,
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   const output = { stdout: '', stderr: '' };
   const watchers: (() => void)[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
