@@ -16,6 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { listeningUrl, signIn } from './emulator-session.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
@@ -90,15 +91,7 @@ function startEmulator(accounts) {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const url = new Promise((resolve, reject) => {
-    let text = '';
-    emulator.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = /^rolecall emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(text);
-      if (match) resolve(match[1]);
-    });
-    emulator.on('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
-  });
+  const url = listeningUrl(emulator);
   const stop = () =>
     new Promise((resolve) => {
       if (emulator.exitCode !== null) return resolve(emulator.exitCode);
@@ -106,37 +99,6 @@ function startEmulator(accounts) {
       emulator.kill('SIGTERM');
     });
   return { url, stop };
-}
-
-const oidc = async (url, path, body) => {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-};
-
-/** The device code flow; with --auto-approve the first CreateToken already has the token. */
-async function signIn(url) {
-  const { clientId, clientSecret } = await oidc(url, '/client/register', {
-    clientName: 'rolecall-bench',
-    clientType: 'public',
-    scopes: ['sso:account:access'],
-  });
-  const device = await oidc(url, '/device_authorization', {
-    clientId,
-    clientSecret,
-    startUrl: 'https://d-9067000000.awsapps.com/start',
-  });
-  const token = await oidc(url, '/token', {
-    clientId,
-    clientSecret,
-    grantType: 'urn:ietf:params:oauth:grant-type:device_code',
-    deviceCode: device.deviceCode,
-  });
-  return token.accessToken;
 }
 
 /** One discovery in a child process against a fresh emulator of `accounts` accounts. */

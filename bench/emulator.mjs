@@ -11,6 +11,7 @@ import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listeningUrl, signIn } from './emulator-session.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -42,48 +43,6 @@ const deadline = setTimeout(() => {
   emulator.kill('SIGTERM');
   process.exit(1);
 }, DEADLINE_MS);
-
-const listeningUrl = () =>
-  new Promise((resolve, reject) => {
-    let text = '';
-    emulator.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = /^rolecall emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(text);
-      if (match) resolve(match[1]);
-    });
-    emulator.on('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
-  });
-
-const oidc = async (url, path, body) => {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-};
-
-/** The device code flow, approving the code through the control API as a user on the page would. */
-const signIn = async (url) => {
-  const client = await oidc(url, '/client/register', {
-    clientName: 'bench',
-    clientType: 'public',
-    scopes: ['sso:account:access'],
-  });
-  const credentials = { clientId: client.clientId, clientSecret: client.clientSecret };
-  const device = await oidc(url, '/device_authorization', {
-    ...credentials,
-    startUrl: 'https://d-9067000000.awsapps.com/start',
-  });
-  await oidc(url, '/_emulator/approve', { user_code: device.userCode });
-  const token = await oidc(url, '/token', {
-    ...credentials,
-    grantType: 'urn:ietf:params:oauth:grant-type:device_code',
-    deviceCode: device.deviceCode,
-  });
-  return token.accessToken;
-};
 
 const accountIds = async (url, accessToken) => {
   const ids = [];
@@ -138,7 +97,7 @@ const stop = () =>
   });
 
 try {
-  const url = await listeningUrl();
+  const url = await listeningUrl(emulator);
   const accessToken = await signIn(url);
   const ids = await accountIds(url, accessToken);
   await load(url, accessToken, ids, WARM_UP);
