@@ -1,13 +1,30 @@
 import { chooseProvider } from '../auth/select-provider.js';
 import type { IdentityCenterProviderConfig, RolecallConfig } from '../config/schema.js';
-import { usageError } from '../core/errors.js';
+import { ExitCode, RolecallError, usageError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
+
+export interface PickOptions {
+  /** The names to offer for what was typed, best first (default: those containing it). */
+  filter?: (names: readonly string[], term: string) => string[];
+  /** How many names show at once. */
+  pageSize?: number;
+}
+
+const containing = (names: readonly string[], term: string) =>
+  names.filter((name) => name.toLowerCase().includes(term.toLowerCase()));
 
 /**
  * Lets the person choose one of several names, typing to filter, when there is a terminal to ask on;
- * without one it is a usage error that lists the names and the flag that chooses.
+ * without one it is a usage error that lists the names and the flag that chooses. Esc or Ctrl+C
+ * cancels: exit 130, as an interrupted command.
  */
-export async function pickOne(ctx: CommandContext, what: string, names: string[], flag: string): Promise<string> {
+export async function pickOne(
+  ctx: CommandContext,
+  what: string,
+  names: string[],
+  flag: string,
+  options: PickOptions = {},
+): Promise<string> {
   if (!(process.stdin.isTTY && ctx.stderr.isTTY)) {
     throw usageError(
       `${what}.ambiguous`,
@@ -16,22 +33,31 @@ export async function pickOne(ctx: CommandContext, what: string, names: string[]
     );
   }
   const { default: search } = await import('@inquirer/search');
+  const filter = options.filter ?? containing;
+  const cancel = new AbortController();
+  const onKey = (_: unknown, key: { name?: string } | undefined) => {
+    if (key?.name === 'escape') cancel.abort();
+  };
+  process.stdin.on('keypress', onKey);
   try {
     return await search(
       {
-        message: `Which ${what}?`,
-        source: (term) => {
-          const needle = (term ?? '').toLowerCase();
-          return names.filter((name) => name.toLowerCase().includes(needle)).map((name) => ({ value: name }));
-        },
+        message: `Which ${what}? (type to filter, Esc to cancel)`,
+        pageSize: options.pageSize,
+        source: (term) => filter(names, term ?? '').map((name) => ({ value: name })),
       },
-      { output: ctx.stderr },
+      { output: ctx.stderr, signal: cancel.signal },
     );
   } catch (error) {
-    if ((error as Error).name === 'ExitPromptError') {
-      throw usageError(`${what}.not-chosen`, `no ${what} chosen`, `choose one with ${flag}`);
+    if (['ExitPromptError', 'AbortPromptError'].includes((error as Error).name)) {
+      throw new RolecallError(`${what}.not-chosen`, `no ${what} chosen`, {
+        exitCode: ExitCode.interrupted,
+        hint: `choose one with ${flag}`,
+      });
     }
     throw error;
+  } finally {
+    process.stdin.off('keypress', onKey);
   }
 }
 

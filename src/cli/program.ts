@@ -5,6 +5,7 @@ import { version } from '../core/version.js';
 import type { CommandContext, GlobalOptions, LogLevel } from './context.js';
 import { type CommandSpec, commands } from './registry.js';
 import { shouldColor } from './render/colors.js';
+import { shorthandToExec } from './shorthand.js';
 
 interface Streams {
   stdout: NodeJS.WriteStream;
@@ -105,6 +106,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string, 
     const { printNames } = await import('./complete-names.js');
     return printNames(argv[1], { env, cwd, ...streams });
   }
+  const words = shorthandToExec(argv);
   let exitCode: number = ExitCode.ok;
   let reportLevel: LogLevel = 'info';
   const program = buildProgram(streams, async (spec, command) => {
@@ -115,7 +117,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string, 
     exitCode = await (module.run as (...args: unknown[]) => Promise<number>)(ctx, command.opts(), command.args);
   });
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(words, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

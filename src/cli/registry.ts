@@ -1,3 +1,4 @@
+import { ENV_FORMATS } from '../run/env-format.js';
 import type { CommandRun } from './context.js';
 
 export interface OptionSpec {
@@ -77,6 +78,107 @@ export const commands: CommandSpec[] = [
       },
     ],
     load: () => import('./commands/list.js'),
+  },
+  {
+    name: 'exec',
+    summary: 'run a command as an identity (credentials refresh for as long as it runs); exits with its code',
+    operands: '[command...]',
+    options: [
+      {
+        flags: '--identity <name>',
+        description: 'the identity (default: ROLECALL_IDENTITY, the default identity, or a picker)',
+      },
+      { flags: '--export-keys', description: 'put static keys in the environment instead of a refreshing profile' },
+    ],
+    load: () => import('./commands/exec.js'),
+  },
+  ...(['terraform', 'tofu'] as const).map((tool) => ({
+    name: tool,
+    summary: `shorthand for \`exec --identity NAME -- ${tool} ARGS...\` (rolecall's flags may go anywhere among the ARGS)`,
+    operands: '[args...]',
+    options: [
+      {
+        flags: '--identity <name>',
+        description: 'the identity (default: ROLECALL_IDENTITY, the default identity, or a picker)',
+      },
+      { flags: '--export-keys', description: 'put static keys in the environment instead of a refreshing profile' },
+    ],
+    load: () => import('./commands/exec.js'),
+  })),
+  {
+    name: 'env',
+    summary: "print the identity's credentials as variables to eval in a shell",
+    options: [
+      {
+        flags: '--identity <name>',
+        description: 'the identity (default: ROLECALL_IDENTITY, the default identity, or a picker)',
+      },
+      { flags: '--format <format>', description: 'syntax', choices: ENV_FORMATS, defaultValue: 'bash' },
+    ],
+    load: () => import('./commands/env.js'),
+  },
+  {
+    name: 'shell',
+    summary: 'start $SHELL as an identity (credentials refresh for as long as it runs)',
+    options: [
+      {
+        flags: '--identity <name>',
+        description: 'the identity (default: ROLECALL_IDENTITY, the default identity, or a picker)',
+      },
+    ],
+    load: () => import('./commands/shell.js'),
+  },
+  {
+    name: 'whoami',
+    summary: 'who the identity is at AWS (STS GetCallerIdentity) and when its credentials expire',
+    options: [
+      {
+        flags: '--identity <name>',
+        description: 'the identity (default: ROLECALL_IDENTITY, the default identity, or a picker)',
+      },
+      { flags: '--format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
+    ],
+    load: () => import('./commands/whoami.js'),
+  },
+  {
+    name: 'credential-process',
+    summary:
+      "print the identity's credentials as AWS credential_process JSON (for credential_process = in an AWS config)",
+    options: [
+      {
+        flags: '--identity <name>',
+        description: 'the identity (default: ROLECALL_IDENTITY, then the default identity)',
+      },
+    ],
+    load: () => import('./commands/credential-process.js'),
+  },
+  {
+    name: 'console',
+    summary: 'open the AWS console signed in as an identity (federation sign-in URL)',
+    options: [
+      {
+        flags: '--identity <name>',
+        description: 'the identity (default: ROLECALL_IDENTITY, the default identity, or a picker)',
+      },
+      {
+        flags: '--print',
+        description: 'print the sign-in URL (a secret, valid once for 15 minutes) instead of opening it',
+      },
+      { flags: '--destination <url>', description: "the console page to land on (default: the region's console home)" },
+    ],
+    load: () => import('./commands/console.js'),
+  },
+  {
+    name: 'aws-config',
+    summary: 'AWS CLI/SDK profiles (credential_process) for every identity, printed or written between markers',
+    options: [
+      { flags: '--provider <name>', description: "only this provider's identities" },
+      {
+        flags: '--write <file>',
+        description: "write into this file (such as ~/.aws/config), replacing only rolecall's block",
+      },
+    ],
+    load: () => import('./commands/aws-config.js'),
   },
   {
     name: 'validate',

@@ -15,12 +15,10 @@ import type { RolecallConfig } from './schema.js';
  * validation (about 1 s for 5,000 identities) while no source changed. Positions go to a second file,
  * read only by the commands that show them.
  */
-export interface CompiledConfig {
+export interface CompiledConfig extends ConfigSources {
   format: typeof FORMAT;
   build: string;
   mainFile: string;
-  stamps: FileStamp[];
-  globs: GlobImport[];
   config: RolecallConfig;
   warnings: ConfigIssue[];
   provisioned: Record<string, ProvisionedInfo>;
@@ -31,6 +29,12 @@ interface FileStamp {
   path: string;
   size: number;
   mtimeMs: number;
+}
+
+/** Every file a configuration was assembled from, and its glob imports: what decides whether it changed. */
+export interface ConfigSources {
+  stamps: FileStamp[];
+  globs: GlobImport[];
 }
 
 /** Origins packed as [pointer, file index, line, column] rows: a fraction of the size of objects. */
@@ -82,14 +86,21 @@ export async function readFreshCompiled(dirs: StateDirs, mainFile: string): Prom
     return undefined;
   }
   if (!isCompiledConfig(parsed, mainFile)) return undefined;
-  if (!parsed.stamps.every((recorded) => sameStamp(recorded, stamp(recorded.path)))) return undefined;
-  if (parsed.globs.length === 0) return parsed;
+  return (await sourcesUnchanged(parsed)) ? parsed : undefined;
+}
+
+/**
+ * Whether the sources are as they were: every file the same size and modification time (or still
+ * absent), every glob import still matching the same files.
+ */
+export async function sourcesUnchanged(sources: ConfigSources): Promise<boolean> {
+  if (!sources.stamps.every((recorded) => sameStamp(recorded, stamp(recorded.path)))) return false;
+  if (sources.globs.length === 0) return true;
   // The glob matcher is loaded only for configurations that import with globs.
   const { expandGlob } = await import('./glob.js');
-  const globsMatch = parsed.globs.every(
+  return sources.globs.every(
     (glob) => JSON.stringify(expandGlob(glob.cwd, glob.pattern)) === JSON.stringify(glob.matches),
   );
-  return globsMatch ? parsed : undefined;
 }
 
 export function readCompiledOrigins(dirs: StateDirs, mainFile: string): Origins | undefined {
@@ -108,11 +119,15 @@ export function readCompiledOrigins(dirs: StateDirs, mainFile: string): Origins 
 /**
  * Saves the assembled configuration, unless a source changed while it was being compiled (or just
  * before, within the granularity of modification times): such a result might not match its stamps,
- * so the next run compiles again instead. Returns whether it saved.
+ * so the next run compiles again instead. Returns the sources it saved, undefined when it did not.
  */
-export function writeCompiled(dirs: StateDirs, assembled: AssembledConfig, startedAt: number): boolean {
+export function writeCompiled(
+  dirs: StateDirs,
+  assembled: AssembledConfig,
+  startedAt: number,
+): ConfigSources | undefined {
   const stamps = assembled.inputs.files.map(stamp);
-  if (stamps.some((recorded) => recorded.mtimeMs > startedAt - RACY_WINDOW_MS)) return false;
+  if (stamps.some((recorded) => recorded.mtimeMs > startedAt - RACY_WINDOW_MS)) return undefined;
   const paths = compiledPaths(dirs, assembled.mainFile);
   const files: string[] = [];
   const fileIndex = new Map<string, number>();
@@ -137,5 +152,5 @@ export function writeCompiled(dirs: StateDirs, assembled: AssembledConfig, start
   };
   writeFileAtomic(paths.origins, JSON.stringify({ files, rows } satisfies CompiledOrigins));
   writeFileAtomic(paths.config, JSON.stringify(compiled));
-  return true;
+  return { stamps, globs: compiled.globs };
 }

@@ -3,3 +3,9 @@
  * zero. One pattern, so that the JSON Schema given to editors says exactly what validation checks.
  */
 export const DURATION_PATTERN = /^(?=\d)(?=.*[1-9])(?:\d+h)?(?:\d+m)?(?:\d+s)?$/;
+
+/** The length of a duration that matches DURATION_PATTERN, in seconds. */
+export function durationSeconds(text: string): number {
+  const part = (unit: string) => Number(new RegExp(`(\\d+)${unit}`).exec(text)?.[1] ?? 0);
+  return part('h') * 3600 + part('m') * 60 + part('s');
+}

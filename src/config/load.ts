@@ -2,7 +2,7 @@ import type { CommandContext } from '../cli/context.js';
 import { isLogLevel } from '../core/log.js';
 import type { StateDirs } from '../store/paths.js';
 import type { ProvisionedInfo } from './assemble.js';
-import { readCompiledOrigins, readFreshCompiled, writeCompiled } from './compiled.js';
+import { type ConfigSources, readCompiledOrigins, readFreshCompiled, writeCompiled } from './compiled.js';
 import { type ConfigLocation, findConfigFile } from './discover.js';
 import { type ConfigIssue, formatIssue } from './issues.js';
 import type { Origins } from './read-yaml.js';
@@ -14,6 +14,8 @@ export interface LoadedConfig {
   config: RolecallConfig;
   warnings: ConfigIssue[];
   provisioned: Record<string, ProvisionedInfo>;
+  /** What the configuration was made from, when it could be recorded (for caches that depend on it). */
+  sources?: ConfigSources;
   /** Positions of every value; read from disk only when asked for. */
   origins(): Promise<Origins>;
 }
@@ -35,12 +37,14 @@ async function assemble(ctx: CommandContext, dirs: StateDirs, location: ConfigLo
   const { assembleConfig } = await import('./assemble.js');
   const startedAt = Date.now();
   const assembled = assembleConfig(location, dirs);
+  let sources: ConfigSources | undefined;
   try {
-    if (!writeCompiled(dirs, assembled, startedAt)) ctx.log.debug('a config file changed while compiling; not cached');
+    sources = writeCompiled(dirs, assembled, startedAt);
+    if (!sources) ctx.log.debug('a config file changed while compiling; not cached');
   } catch (error) {
     ctx.log.debug(`could not save the compiled configuration: ${(error as Error).message}`);
   }
-  return assembled;
+  return { ...assembled, sources };
 }
 
 /**
@@ -65,6 +69,7 @@ export async function loadConfig(
         config: compiled.config,
         warnings: compiled.warnings,
         provisioned: compiled.provisioned,
+        sources: { stamps: compiled.stamps, globs: compiled.globs },
         origins: async () => readCompiledOrigins(dirs, location.file) ?? (await assemble(ctx, dirs, location)).origins,
       }
     : await assemble(ctx, dirs, location).then((assembled) => ({
@@ -72,6 +77,7 @@ export async function loadConfig(
         config: assembled.config,
         warnings: assembled.warnings,
         provisioned: assembled.provisioned,
+        sources: assembled.sources,
         origins: async () => assembled.origins,
       }));
   const configuredLevel = loaded.config.auth?.logs?.level?.toLowerCase();

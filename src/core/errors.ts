@@ -4,6 +4,11 @@ export const ExitCode = {
   runtime: 1,
   usage: 2,
   auth: 3,
+  /** `exec`: the command exists but cannot be run; it cannot be found (the shells' codes). */
+  cannotRun: 126,
+  notFound: 127,
+  /** Ctrl+C, or Esc in a prompt: the shells' 128 + SIGINT. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

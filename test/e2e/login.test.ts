@@ -243,11 +243,11 @@ describe('rolecall login', () => {
     expect((await run(['logout', '--log-level', 'debug'])).stderr).not.toContain(secrets[0]);
   });
 
-  it('refuses an SSO OIDC endpoint that would send tokens without TLS', async () => {
+  it('refuses an SSO OIDC endpoint that would send secrets without TLS', async () => {
     const { run } = await setUp();
     const result = await run(['login', '--use-device-code'], { AWS_ENDPOINT_URL_SSO_OIDC: 'http://oidc.example.com' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('would send tokens without TLS');
+    expect(result.stderr).toContain('would send secrets without TLS');
   });
 });
 

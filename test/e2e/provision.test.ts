@@ -252,7 +252,7 @@ describe('transport security', () => {
       env: { ...env, AWS_ENDPOINT_URL_SSO: 'http://portal.example.com' },
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('AWS_ENDPOINT_URL_SSO=http://portal.example.com would send tokens without TLS');
+    expect(result.stderr).toContain('AWS_ENDPOINT_URL_SSO=http://portal.example.com would send secrets without TLS');
   });
 });
 

@@ -1,6 +1,6 @@
 import { ListAccountRolesCommand, ListAccountsCommand, SSOClient } from '@aws-sdk/client-sso';
+import { serviceEndpoint } from '../../endpoints.js';
 import type { Page } from './discovery-pages.js';
-import { serviceEndpoint } from './portal.js';
 import { quietSdkNotices } from './sdk-quiet.js';
 
 /** The most ListAccounts and ListAccountRoles may be asked for: AWS rejects more since 2026. */

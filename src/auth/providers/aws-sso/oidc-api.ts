@@ -6,8 +6,9 @@ import {
   StartDeviceAuthorizationCommand,
 } from '@aws-sdk/client-sso-oidc';
 import { registerSecret } from '../../../core/log.js';
+import { serviceEndpoint } from '../../endpoints.js';
 import { awsErrorName, translateAwsError } from './aws-errors.js';
-import { REQUEST_LIMITS, serviceEndpoint } from './portal.js';
+import { REQUEST_LIMITS } from './portal.js';
 import { quietSdkNotices } from './sdk-quiet.js';
 
 /** What CreateToken returns that rolecall keeps. */

@@ -1,6 +1,6 @@
 import { LogoutCommand, SSOClient } from '@aws-sdk/client-sso';
+import { serviceEndpoint } from '../../endpoints.js';
 import { translateAwsError } from './aws-errors.js';
-import { serviceEndpoint } from './portal.js';
 import { quietSdkNotices } from './sdk-quiet.js';
 
 /** Ends the session at AWS, so the token is worthless even if a copy of it survives somewhere. */

@@ -1,0 +1,173 @@
+import { ExitCode, isRolecallError, RolecallError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import { withLock } from '../../store/lock.js';
+import type { StateDirs } from '../../store/paths.js';
+import type { SecureStore } from '../../store/secure-store.js';
+import type { Clock, Interaction } from '../interaction.js';
+import { ensureSession, type SessionDeps } from '../providers/aws-sso/session.js';
+import type { CredentialStep, IdentityChain, PermissionSetStep, UserStep } from './chain.js';
+import {
+  type AwsCredentials,
+  type CachedCredentials,
+  credentialsKey,
+  parseCachedCredentials,
+  parseUserKeys,
+  REUSE_WHILE_MS,
+  registerCredentials,
+  timeLeftMs,
+  userKeysKey,
+} from './credentials.js';
+
+/** A refresh may wait for another process's sign-in, which waits for a person. */
+const REFRESH_LOCK_WAIT_MS = 11 * 60 * 1000;
+
+export interface ResolveDeps {
+  store: SecureStore;
+  dirs: StateDirs;
+  clock: Clock;
+  env: NodeJS.ProcessEnv;
+  home: string;
+  log: Logger;
+  /** How to sign in when the SSO session has expired; without it that is an error (exit 3). */
+  signIn?: { interaction: Interaction; flow: 'auto' | 'device'; openBrowser: boolean };
+}
+
+export type CredentialSource = 'cache' | 'fetched' | 'store' | 'environment';
+
+export interface ResolvedCredentials {
+  credentials: AwsCredentials;
+  source: CredentialSource;
+  /** Where the credentials are kept, when they are (role credentials, an IAM user's stored keys). */
+  storeKey?: string;
+  /** When the configured lifetime could not be had, why. */
+  durationNote?: string;
+}
+
+/**
+ * The credentials of the chain's last identity: cached ones while they have more than ten minutes
+ * left; else, under a lock per identity shared by every rolecall process, fetched once (the processes
+ * that waited find them cached), starting from the credentials of the identity before it.
+ */
+export async function resolveCredentials(chain: IdentityChain, deps: ResolveDeps): Promise<ResolvedCredentials> {
+  return resolveStep(chain, chain.steps.length - 1, deps);
+}
+
+async function resolveStep(chain: IdentityChain, index: number, deps: ResolveDeps): Promise<ResolvedCredentials> {
+  const step = chain.steps[index]!;
+  if (step.kind === 'user') return userKeys(step, deps);
+  const key = credentialsKey(chain.fingerprints[index]!);
+  const seen = parseCachedCredentials(await deps.store.get(key));
+  if (seen && timeLeftMs(seen, deps.clock.now()) > REUSE_WHILE_MS) return cached(seen, key);
+  return withLock(
+    deps.dirs,
+    key,
+    async () => {
+      const current = parseCachedCredentials(await deps.store.get(key));
+      const left = current ? timeLeftMs(current, deps.clock.now()) : 0;
+      // Fetched by another process while this one waited: good to use even when AWS issues credentials
+      // shorter than the reuse window, or fifty waiting processes would fetch fifty times.
+      const fetchedMeanwhile = current !== undefined && current.fetchedAt !== seen?.fetchedAt;
+      if (current && (left > REUSE_WHILE_MS || (fetchedMeanwhile && left > 0))) return cached(current, key);
+      const fetched = await fetchStep(chain, index, step, deps);
+      await deps.store.set(key, JSON.stringify(fetched));
+      deps.log.debug(`fetched credentials for ${step.identity}, valid until ${fetched.expiration}`);
+      return { credentials: fetched, source: 'fetched' as const, storeKey: key, durationNote: fetched.durationNote };
+    },
+    { waitMs: REFRESH_LOCK_WAIT_MS },
+  );
+}
+
+const cached = (credentials: CachedCredentials, key: string): ResolvedCredentials => ({
+  credentials,
+  source: 'cache',
+  storeKey: key,
+  durationNote: credentials.durationNote,
+});
+
+async function fetchStep(
+  chain: IdentityChain,
+  index: number,
+  step: Exclude<CredentialStep, UserStep>,
+  deps: ResolveDeps,
+): Promise<CachedCredentials> {
+  const fetchedAt = new Date(deps.clock.now()).toISOString();
+  if (step.kind === 'permission-set') {
+    const credentials = await permissionSetCredentials(step, deps);
+    return { ...credentials, fetchedAt, ...permissionSetDuration(step, credentials, deps.clock.now()) };
+  }
+  const source = await resolveStep(chain, index - 1, deps);
+  const { assumeRole } = await import('./sts.js');
+  const assumed = await assumeRole(source.credentials, step, chain.region, deps.env, deps.clock.now());
+  registerCredentials(assumed.credentials);
+  return {
+    ...assumed.credentials,
+    fetchedAt,
+    requestedSeconds: step.requestedSeconds,
+    durationNote: assumed.durationNote,
+  };
+}
+
+/** GetRoleCredentials has no lifetime to ask for: the permission set's session duration decides. */
+function permissionSetDuration(step: PermissionSetStep, credentials: AwsCredentials, now: number) {
+  if (step.requestedSeconds === undefined) return {};
+  const issuedSeconds = Math.round(timeLeftMs(credentials, now) / 1000);
+  if (Math.abs(issuedSeconds - step.requestedSeconds) < 5 * 60) return { requestedSeconds: step.requestedSeconds };
+  return {
+    requestedSeconds: step.requestedSeconds,
+    durationNote: `session.duration asks for ${step.requestedSeconds} s, but AWS issued ${issuedSeconds} s: the permission set's session duration decides, and only an administrator can change it`,
+  };
+}
+
+async function permissionSetCredentials(step: PermissionSetStep, deps: ResolveDeps): Promise<AwsCredentials> {
+  const sessionDeps: SessionDeps = deps;
+  const loginCommand = `rolecall login --provider ${step.provider}`;
+  const signIn = async (force: boolean) =>
+    (
+      await ensureSession(step.portal, sessionDeps, {
+        force,
+        flow: deps.signIn?.flow ?? 'device',
+        openBrowser: deps.signIn?.openBrowser ?? false,
+        interaction: deps.signIn?.interaction,
+        loginCommand,
+      })
+    ).session;
+  const { openRoleCredentialsPortal } = await import('../providers/aws-sso/role-credentials.js');
+  const fetchWith = async (accessToken: string) => {
+    const portal = openRoleCredentialsPortal(step.portal, accessToken, deps.env);
+    try {
+      const accountId = step.account.id ?? (await portal.accountIdByName(step.account.name!));
+      const credentials = await portal.roleCredentials(accountId, step.roleName);
+      registerCredentials(credentials);
+      return credentials;
+    } finally {
+      portal.close();
+    }
+  };
+  const session = await signIn(false);
+  try {
+    return await fetchWith(session.accessToken);
+  } catch (error) {
+    // A session ended at AWS (logged out elsewhere, revoked) while its token had time left: sign in
+    // again once, when there is a person to do it.
+    if (!isRolecallError(error) || error.code !== 'session.invalid' || !deps.signIn) throw error;
+    deps.log.info('The SSO session is no longer valid at AWS; signing in again.');
+    return fetchWith((await signIn(true)).accessToken);
+  }
+}
+
+async function userKeys(step: UserStep, deps: ResolveDeps): Promise<ResolvedCredentials> {
+  const key = userKeysKey(step.identity);
+  const stored = parseUserKeys(await deps.store.get(key));
+  if (stored) return { credentials: stored, source: 'store', storeKey: key };
+  const accessKeyId = deps.env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = deps.env['AWS_SECRET_ACCESS_KEY'];
+  if (accessKeyId && secretAccessKey) {
+    const credentials = { accessKeyId, secretAccessKey, sessionToken: deps.env['AWS_SESSION_TOKEN'] || undefined };
+    registerCredentials(credentials);
+    return { credentials, source: 'environment' };
+  }
+  throw new RolecallError('user.no-keys', `identity ${step.identity} (aws/user) has no access keys`, {
+    exitCode: ExitCode.auth,
+    hint: `store them with \`rolecall user-keys --identity ${step.identity}\`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+  });
+}

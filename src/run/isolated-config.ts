@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import type { StateDirs } from '../store/paths.js';
+import { profileName, quoteCommand, renderProfiles } from './aws-config-file.js';
+import { rolecallCommand } from './self.js';
+
+export interface IsolatedConfig {
+  profile: string;
+  configFile: string;
+  credentialsFile: string;
+  /** Removes the folder once the child is done. */
+  remove(): void;
+}
+
+const runDir = (dirs: StateDirs) => join(dirs.state, 'run');
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Folders left by rolecall processes that were killed before they could clean up. */
+function sweepLeftovers(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(name.split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) {
+      rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * An AWS config file of the child's own, with one profile whose `credential_process` calls back into
+ * this rolecall with the same configuration file: the SDKs refresh through it for as long as the child
+ * runs. An empty shared credentials file beside it keeps a same-named profile in
+ * `~/.aws/credentials` from taking precedence. The folder is private and per process.
+ */
+export function writeIsolatedConfig(
+  dirs: StateDirs,
+  input: { identity: string; region: string; configFile: string },
+): IsolatedConfig {
+  const parent = runDir(dirs);
+  mkdirSync(parent, { recursive: true, mode: 0o700 });
+  sweepLeftovers(parent);
+  const dir = join(parent, `${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir, { mode: 0o700 });
+  const profile = profileName(input.identity);
+  const credentialProcess = quoteCommand(
+    [...rolecallCommand(), '--config', input.configFile, 'credential-process', '--identity', input.identity],
+    process.platform,
+  );
+  const configFile = join(dir, 'config');
+  const credentialsFile = join(dir, 'credentials');
+  writeFileAtomic(
+    configFile,
+    renderProfiles([
+      { name: profile, region: input.region, credentialProcess, comment: `rolecall identity ${input.identity}` },
+    ]),
+  );
+  writeFileAtomic(credentialsFile, '');
+  return { profile, configFile, credentialsFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
