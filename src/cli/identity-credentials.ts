@@ -1,4 +1,5 @@
 import { type IdentityChain, identityChain } from '../auth/identities/chain.js';
+import { credentialsKey } from '../auth/identities/credentials.js';
 import { type ResolvedCredentials, resolveCredentials } from '../auth/identities/resolve.js';
 import { portalKey } from '../auth/providers/aws-sso/portal.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
@@ -55,6 +56,9 @@ export async function identityCredentials(
           name,
           store: store.kind,
           storeKey: resolved.storeKey,
+          chainKeys: chain.steps.flatMap((step, index) =>
+            step.kind === 'user' ? [] : [credentialsKey(chain.fingerprints[index]!)],
+          ),
           expiration: resolved.credentials.expiration,
           portalKey: chain.provider && portalKey(chain.provider.portal),
           sources: loaded.sources,

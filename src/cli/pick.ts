@@ -50,7 +50,7 @@ export async function pickOne(
     );
   } catch (error) {
     if (['ExitPromptError', 'AbortPromptError'].includes((error as Error).name)) {
-      throw new RolecallError(`${what}.not-chosen`, `no ${what} chosen`, {
+      throw new RolecallError(`${what}.cancelled`, `no ${what} chosen`, {
         exitCode: ExitCode.interrupted,
         hint: `choose one with ${flag}`,
       });

@@ -53,9 +53,11 @@ function buildProgram(streams: Streams, run: (spec: CommandSpec, command: Comman
       'after',
       `
 Exit codes: 0 success; 1 runtime failure (network, AWS error); 2 usage or configuration error;
-3 authentication needed or failed; 130 interrupted.
-Environment: ROLECALL_CONFIG (config file), ROLECALL_LOG_LEVEL, ROLECALL_KEYRING, NO_COLOR, BROWSER,
-AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC; state lives under
+3 authentication needed or failed; 130 interrupted; exec, terraform, tofu and shell exit with the
+child's code (127: command not found).
+Environment: ROLECALL_CONFIG (config file), ROLECALL_IDENTITY, ROLECALL_LOG_LEVEL, ROLECALL_KEYRING,
+NO_COLOR, BROWSER, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS and
+AWS_ENDPOINT_URL_SIGNIN; state lives under
 XDG_CONFIG_HOME, XDG_CACHE_HOME and XDG_STATE_HOME (%LOCALAPPDATA% on Windows).`,
     )
     .configureOutput({ writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) })

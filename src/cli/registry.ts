@@ -181,6 +181,16 @@ export const commands: CommandSpec[] = [
     load: () => import('./commands/aws-config.js'),
   },
   {
+    name: 'user-keys',
+    summary: "keep an aws/user identity's access keys in the secure store (asked for, or two lines on stdin)",
+    options: [
+      { flags: '--identity <name>', description: 'the aws/user identity' },
+      { flags: '--from-env', description: 'take them from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' },
+      { flags: '--delete', description: 'delete the stored keys instead' },
+    ],
+    load: () => import('./commands/user-keys.js'),
+  },
+  {
     name: 'validate',
     summary: 'check the configuration and report every problem with its file, line and key',
     options: [

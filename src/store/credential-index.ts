@@ -18,6 +18,8 @@ export interface CredentialIndexEntry {
   name: string;
   store: 'file' | 'system';
   storeKey: string;
+  /** Every store key the identity's chain keeps credentials under (its own and those it starts from). */
+  chainKeys: string[];
   /** Absent for keys that do not expire. */
   expiration?: string;
   /** The portal of the provider the credentials come from, so that logging out removes them. */
@@ -56,6 +58,7 @@ function parse(text: string): CredentialIndexEntry | undefined {
       typeof entry.name === 'string' &&
       (entry.store === 'file' || entry.store === 'system') &&
       typeof entry.storeKey === 'string' &&
+      Array.isArray(entry.chainKeys) &&
       (entry.expiration === undefined || typeof entry.expiration === 'string') &&
       typeof entry.env === 'object' &&
       entry.env !== null;

@@ -115,7 +115,8 @@ describe('docs/commands.md', () => {
     expect(commands).toContain('login');
     const checked: string[] = [];
     for (const command of commands) {
-      const help = (await sandbox.run([command, '--help'])).stdout;
+      // `help NAME`, since `terraform --help` is Terraform's own help.
+      const help = (await sandbox.run(['help', command])).stdout;
       const subcommands = help.includes('Commands:') ? commandsOf(help).map((sub) => `${command} ${sub}`) : [command];
       for (const name of subcommands) {
         const own = name === command ? help : (await sandbox.run([...name.split(' '), '--help'])).stdout;

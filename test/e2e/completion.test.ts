@@ -52,7 +52,30 @@ _rolecall; printf '%s\\n' "\${COMPREPLY[@]}"`;
 
 describe('bash completion', () => {
   it.each([
-    ['rolecall ', ['completion', 'config', 'emulator', 'list', 'login', 'logout', 'provision', 'validate']],
+    [
+      'rolecall ',
+      [
+        'aws-config',
+        'completion',
+        'config',
+        'console',
+        'credential-process',
+        'emulator',
+        'env',
+        'exec',
+        'list',
+        'login',
+        'logout',
+        'provision',
+        'shell',
+        'terraform',
+        'tofu',
+        'user-keys',
+        'validate',
+        'whoami',
+      ],
+    ],
+    ['rolecall whoami --identity ci', ['ci-user']],
     ['rolecall lo', ['login', 'logout']],
     ['rolecall config ', ['schema', 'show']],
     ['rolecall completion ', ['bash', 'fish', 'zsh']],

@@ -3,6 +3,12 @@ import { loadConfig } from '../../config/load.js';
 import type { IdentityConfig, ProviderConfig, RolecallConfig } from '../../config/schema.js';
 import { usageError } from '../../core/errors.js';
 import type { CommandRun } from '../context.js';
+import {
+  type CredentialState,
+  type CredentialStatus,
+  credentialStates,
+  formatCredentialStatus,
+} from '../credential-states.js';
 import { dirsFor } from '../dirs.js';
 import { type Colors, colors } from '../render/colors.js';
 import { renderTable } from '../render/table.js';
@@ -22,12 +28,19 @@ interface IdentityRow {
   account: { id?: string; name?: string } | null;
   role: string | null;
   default: boolean;
+  /** Cached credentials, if any. */
+  credentials: { state: CredentialState; expires_at: string | null } | null;
 }
 
 const field = <T>(identity: IdentityConfig, key: string): T | undefined =>
   (identity as Record<string, unknown>)[key] as T | undefined;
 
-function identityRow(name: string, identity: IdentityConfig, identities: Record<string, IdentityConfig>): IdentityRow {
+function identityRow(
+  name: string,
+  identity: IdentityConfig,
+  identities: Record<string, IdentityConfig>,
+  status?: CredentialStatus,
+): IdentityRow {
   const principal = field<{ name?: string; account?: { id?: string; name?: string }; assume_role?: string }>(
     identity,
     'principal',
@@ -40,6 +53,7 @@ function identityRow(name: string, identity: IdentityConfig, identities: Record<
     account: principal?.account ?? null,
     role: principal?.name ?? principal?.assume_role ?? null,
     default: field<boolean>(identity, 'default') === true,
+    credentials: status ? { state: status.state, expires_at: status.expiresAt ?? null } : null,
   };
 }
 
@@ -55,9 +69,10 @@ function providerSummary(name: string, provider: ProviderConfig, identityCount: 
   };
 }
 
-function treeLabel(node: IdentityNode, c: Colors): string {
+function treeLabel(node: IdentityNode, c: Colors, credentials: CredentialText): string {
   const row = identityRow(node.name, node.identity, {});
   const details = [
+    credentials(node.name) || undefined,
     node.identity.kind === 'aws/permission-set' ? undefined : c.dim(node.identity.kind),
     row.account?.id ? c.dim(row.account.id) : undefined,
     row.default ? c.green('(default)') : undefined,
@@ -68,8 +83,13 @@ function treeLabel(node: IdentityNode, c: Colors): string {
   return [c.bold(node.name), ...details].join('  ');
 }
 
-const toTree = (nodes: IdentityNode[], c: Colors): TreeNode[] =>
-  nodes.map((node) => ({ label: treeLabel(node, c), children: toTree(node.children, c) }));
+type CredentialText = (name: string) => string;
+
+const toTree = (nodes: IdentityNode[], c: Colors, credentials: CredentialText): TreeNode[] =>
+  nodes.map((node) => ({
+    label: treeLabel(node, c, credentials),
+    children: toTree(node.children, c, credentials),
+  }));
 
 function selectProvider(config: RolecallConfig, provider: string | undefined): string[] {
   const providers = Object.keys(config.auth?.providers ?? {});
@@ -85,11 +105,15 @@ function selectProvider(config: RolecallConfig, provider: string | undefined): s
 }
 
 export const run: CommandRun<ListOptions> = async (ctx, options) => {
-  const { config } = await loadConfig(ctx, dirsFor(ctx));
+  const dirs = dirsFor(ctx);
+  const { config, location } = await loadConfig(ctx, dirs);
   const providers = config.auth?.providers ?? {};
   const identities = config.auth?.identities ?? {};
   const selected = selectProvider(config, options.provider);
   const c = colors(ctx.globals.color.stdout);
+  const now = Date.now();
+  const states = location ? credentialStates(dirs, location.file, now) : new Map<string, CredentialStatus>();
+  const credentialText: CredentialText = (name) => formatCredentialStatus(states.get(name), c, now);
 
   if (options.format === 'tree') {
     const { byProvider } = identityForest(config);
@@ -97,10 +121,14 @@ export const run: CommandRun<ListOptions> = async (ctx, options) => {
       const provider = providers[name]!;
       const nodes = byProvider.get(name) ?? [];
       const sso = provider.kind === 'aws/iam-identity-center' ? ` ${provider.start_url} (${provider.region})` : '';
-      return { label: `${c.cyan(c.bold(name))}  ${c.dim(`${provider.kind}${sso}`)}`, children: toTree(nodes, c) };
+      return {
+        label: `${c.cyan(c.bold(name))}  ${c.dim(`${provider.kind}${sso}`)}`,
+        children: toTree(nodes, c, credentialText),
+      };
     });
     const standalone = options.provider === undefined ? (byProvider.get(undefined) ?? []) : [];
-    if (standalone.length) roots.push({ label: c.cyan(c.bold('(no provider)')), children: toTree(standalone, c) });
+    if (standalone.length)
+      roots.push({ label: c.cyan(c.bold('(no provider)')), children: toTree(standalone, c, credentialText) });
     ctx.stdout.write(roots.length ? renderTree(roots) : '');
     if (!roots.length)
       ctx.log.info('no providers or identities configured; see `rolecall config schema` and the README');
@@ -108,13 +136,13 @@ export const run: CommandRun<ListOptions> = async (ctx, options) => {
   }
 
   const rows = Object.entries(identities)
-    .map(([name, identity]) => identityRow(name, identity, identities))
+    .map(([name, identity]) => identityRow(name, identity, identities, states.get(name)))
     .filter((row) => options.provider === undefined || row.provider === options.provider);
 
   if (options.format === 'table') {
     ctx.stdout.write(
       renderTable(
-        ['NAME', 'KIND', 'PROVIDER', 'ACCOUNT', 'ROLE', 'DEFAULT'],
+        ['NAME', 'KIND', 'PROVIDER', 'ACCOUNT', 'ROLE', 'DEFAULT', 'CREDENTIALS'],
         rows.map((row) => [
           c.bold(row.name),
           row.kind,
@@ -122,6 +150,7 @@ export const run: CommandRun<ListOptions> = async (ctx, options) => {
           row.account ? [row.account.name, row.account.id].filter(Boolean).join(' ') : '-',
           row.role ?? '-',
           row.default ? c.green('yes') : '',
+          credentialText(row.name),
         ]),
       ),
     );

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
+import { forgetPortalCredentials } from '../../auth/identities/forget.js';
 import { logoutPortal } from '../../auth/providers/aws-sso/logout.js';
-import { normalizeStartUrl } from '../../auth/providers/aws-sso/portal.js';
+import { normalizeStartUrl, portalKey } from '../../auth/providers/aws-sso/portal.js';
 import { chooseProvider } from '../../auth/select-provider.js';
 import { loadConfig } from '../../config/load.js';
 import type { IdentityCenterProviderConfig } from '../../config/schema.js';
@@ -51,11 +52,11 @@ export const run: CommandRun<LogoutOptions> = async (ctx, options) => {
         notes.push(`session kept: ${staying.join(', ')} use${staying.length === 1 ? 's' : ''} the same portal`);
       } else if (!done.has(portal)) {
         done.add(portal);
-        const result = await logoutPortal(
-          { startUrl: provider.start_url, region: provider.region },
-          [name, ...sharing],
-          deps,
-        );
+        const portalSpec = { startUrl: provider.start_url, region: provider.region };
+        const result = await logoutPortal(portalSpec, [name, ...sharing], deps);
+        const forgotten = await forgetPortalCredentials(portalKey(portalSpec), deps);
+        if (forgotten > 0)
+          notes.push(`cached credentials of ${forgotten} identit${forgotten === 1 ? 'y' : 'ies'} deleted`);
         if (result.remote === 'not-signed-in') notes.push('no session was stored');
         else if (result.remote === 'done') notes.push('session ended at AWS and deleted');
         else {

@@ -35,6 +35,7 @@ const NAMED_VALUES: Record<string, FlagSpec['values']> = {
   '--provider': { names: 'providers' },
   '--identity': { names: 'identities' },
   '--org': { files: true },
+  '--write': { files: true },
 };
 
 /** Every command and flag, from the same registry `--help` is built from, so completion never drifts. */
