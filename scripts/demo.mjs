@@ -2,7 +2,9 @@
 // `rolecall emulator` (its sample organisation: a dozen accounts, one name collision), signs in with
 // a device code (the emulator approves it) and discovers every account and permission set, shows
 // that the session is reused, validates and lists the sample configuration in examples/ merged with
-// what was discovered, logs out and stops the emulator. A throw-away HOME keeps your files out of it.
+// what was discovered, asks STS who the default identity is, runs a small program under a chained
+// role with `exec`, lists again (now with credential states), logs out and stops the emulator. A
+// throw-away HOME keeps your files out of it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +40,7 @@ const env = {
   AWS_ENDPOINT_URL_SSO: url,
   AWS_ENDPOINT_URL_SSO_OIDC: url,
   AWS_ENDPOINT_URL_STS: url,
+  AWS_ENDPOINT_URL_SIGNIN: url,
   ROLECALL_KEYRING: 'file',
 };
 
@@ -47,13 +50,16 @@ const steps = [
   ['validate'],
   ['list'],
   ['list', '--provider', 'sso-prod', '--format', 'table'],
+  ['whoami'],
+  ['exec', '--identity', 'prod-admin', '--', process.execPath, join(root, 'examples', 'print-caller.mjs')],
+  ['list'],
   ['logout', '--provider', 'sso-prod'],
 ];
 let failed = 0;
 try {
   for (const args of steps) {
     process.stdout.write(`\n$ rolecall ${args.join(' ')}\n`);
-    const result = spawnSync(process.execPath, [cli, ...args, '--config', config], { env, stdio: 'inherit' });
+    const result = spawnSync(process.execPath, [cli, '--config', config, ...args], { env, stdio: 'inherit' });
     if (result.status !== 0) {
       failed = result.status ?? 1;
       break;

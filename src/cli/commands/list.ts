@@ -72,13 +72,13 @@ function providerSummary(name: string, provider: ProviderConfig, identityCount: 
 function treeLabel(node: IdentityNode, c: Colors, credentials: CredentialText): string {
   const row = identityRow(node.name, node.identity, {});
   const details = [
-    credentials(node.name) || undefined,
     node.identity.kind === 'aws/permission-set' ? undefined : c.dim(node.identity.kind),
     row.account?.id ? c.dim(row.account.id) : undefined,
     row.default ? c.green('(default)') : undefined,
     field<{ stale?: boolean }>(node.identity, '_metadata')?.stale
       ? c.yellow('(stale: not seen at the last login)')
       : undefined,
+    credentials(node.name) || undefined,
   ].filter(Boolean);
   return [c.bold(node.name), ...details].join('  ');
 }

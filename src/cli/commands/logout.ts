@@ -55,13 +55,14 @@ export const run: CommandRun<LogoutOptions> = async (ctx, options) => {
         const portalSpec = { startUrl: provider.start_url, region: provider.region };
         const result = await logoutPortal(portalSpec, [name, ...sharing], deps);
         const forgotten = await forgetPortalCredentials(portalKey(portalSpec), deps);
-        if (forgotten > 0)
-          notes.push(`cached credentials of ${forgotten} identit${forgotten === 1 ? 'y' : 'ies'} deleted`);
         if (result.remote === 'not-signed-in') notes.push('no session was stored');
         else if (result.remote === 'done') notes.push('session ended at AWS and deleted');
         else {
           notes.push('session deleted');
           ctx.log.warn(`could not end the session at AWS (${result.error}); the local copy is deleted`);
+        }
+        if (forgotten > 0) {
+          notes.push(`cached credentials of ${forgotten} identit${forgotten === 1 ? 'y' : 'ies'} deleted`);
         }
       }
     }
