@@ -14,7 +14,7 @@
 //   npm run build && node bench/startup.mjs [--accounts 1250] [--roles 4] [--runs 40] [--full-runs 15] [--check]
 //   --check   exit 1 when the ratio misses the target (otherwise the figures are only printed)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,14 +145,23 @@ async function bench() {
     preload,
     `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(trace)}, Object.keys(require.cache).join('\\n')));\n`,
   );
-  credentialsOf(time(['--require', preload, ...cached], env).stdout);
-  const loaded = readFileSync(trace, 'utf8')
-    .split('\n')
-    .filter((file) => file.startsWith(join(ROOT, 'dist')))
-    .map((file) => basename(file));
+  const bundlesLoaded = (environment) => {
+    credentialsOf(time(['--require', preload, ...cached], environment).stdout);
+    const files = readFileSync(trace, 'utf8').split('\n');
+    return {
+      bundles: files.filter((file) => file.startsWith(join(ROOT, 'dist'))).map((file) => basename(file)),
+      dependencies: files.filter((file) => file.includes('node_modules')).length,
+    };
+  };
+  const fullEnv = { ...env, ROLECALL_LOG_LEVEL: 'warn' };
+  const { bundles: loaded, dependencies } = bundlesLoaded(env);
   const heavy = loaded.filter((file) => !/^cli\.(main|credential-process-fast)\.cjs$/.test(file));
   if (heavy.length > 0) throw new Error(`the cached path loaded more than the fast path: ${heavy.join(', ')}`);
-  if (loaded.some((file) => file.includes('node_modules'))) throw new Error('the cached path loaded dependencies');
+  if (dependencies > 0) throw new Error(`the cached path loaded ${dependencies} files of dependencies`);
+  // And the comparison below really goes the full way.
+  const fullLoads = bundlesLoaded(fullEnv);
+  if (!fullLoads.bundles.includes('cli.program.cjs'))
+    throw new Error('ROLECALL_LOG_LEVEL did not send the run the full way');
 
   // Interleaved, so that a busy moment on a shared machine weighs on both sides alike.
   const baseline = [];
@@ -168,11 +177,10 @@ async function bench() {
   const afterFast = await emulatorRequests(url);
 
   // The full way, for comparison: the same answer, with the compiled 5,000-identity configuration loaded.
-  const fullEnv = { ...env, ROLECALL_LOG_LEVEL: 'warn' };
   const fullBaseline = [];
   const full = [];
   for (let run = 0; run < 2 + FULL_RUNS; run++) {
-    const node = time(['-e', '0'], env).elapsed;
+    const node = time(['-e', '0'], fullEnv).elapsed;
     const answer = time(cached, fullEnv);
     if (credentialsOf(answer.stdout).AccessKeyId !== accessKeyId) throw new Error('the full path answered differently');
     if (run < 2) continue;
@@ -187,7 +195,9 @@ async function bench() {
   console.log(
     `setup: ${ACCOUNTS * ROLES} identities (${ACCOUNTS} accounts x ${ROLES} roles), login ${login.elapsed.toFixed(0)} ms, first credential-process (compiles the configuration, GetRoleCredentials) ${fill.elapsed.toFixed(0)} ms`,
   );
-  console.log(`cached path loads: ${loaded.join(', ')}`);
+  console.log(
+    `cached path loads: ${loaded.join(', ')} (no dependency); full path loads ${fullLoads.bundles.length} bundles and ${fullLoads.dependencies} files of dependencies`,
+  );
   console.log(
     `node -e 0 ${ms(median(baseline))}, rolecall credential-process --identity ${IDENTITY} (cached) ${ms(median(fast))} (medians of ${RUNS}, after ${WARM_UP} warm-up): ratio ${ratio.toFixed(2)}x`,
   );
@@ -197,7 +207,8 @@ async function bench() {
   console.log(
     `emulator GetRoleCredentials: ${afterFill.GetRoleCredentials} after filling the cache, ${afterFast.GetRoleCredentials} after the cached runs, ${afterFull.GetRoleCredentials} after the full-path runs; all requests ${total(afterFill)} -> ${total(afterFast)} -> ${total(afterFull)}`,
   );
-  if (total(afterFast) !== total(afterFill)) throw new Error('the cached runs called the emulator: the cache did not answer');
+  if (total(afterFast) !== total(afterFill))
+    throw new Error('the cached runs called the emulator: the cache did not answer');
   console.log(`ratio in this environment: ${ratio.toFixed(2)}x (target < ${TARGET}x) ${pass ? 'PASS' : 'FAIL'}`);
   return pass;
 }

@@ -9,3 +9,13 @@ export function durationSeconds(text: string): number {
   const part = (unit: string) => Number(new RegExp(`(\\d+)${unit}`).exec(text)?.[1] ?? 0);
   return part('h') * 3600 + part('m') * 60 + part('s');
 }
+
+/** Seconds written as a duration (`12h`, `1h30m`, `45s`), as the configuration spells them. */
+export function formatDuration(seconds: number): string {
+  const parts = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ] as const;
+  return parts.map(([value, unit]) => (value > 0 ? `${value}${unit}` : '')).join('') || '0s';
+}

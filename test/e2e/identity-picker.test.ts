@@ -120,7 +120,7 @@ describe('the identity picker', () => {
   it('narrows the list to the names that have the typed letters in order, and Enter picks the first', async () => {
     const terminal = await whoamiInTerminal();
     terminal.type('ldgprdread');
-    await terminal.process.waitFor('stdout', /ldgprdread[^]*❯ ledger-prod\/ReadOnlyAccess/);
+    await terminal.process.waitFor('stdout', /ldgprdread[\s\S]*❯ ledger-prod\/ReadOnlyAccess/);
     await terminal.quiet();
     const frame = terminal.lastFrame();
     expect(frame.term).toBe('ldgprdread');
@@ -141,7 +141,7 @@ describe('the identity picker', () => {
   it('moves to the second match with the Down arrow, and Enter picks it', async () => {
     const terminal = await whoamiInTerminal();
     terminal.type('ldgprd');
-    await terminal.process.waitFor('stdout', /ldgprd[^]*❯ ledger-prod\/AdministratorAccess/);
+    await terminal.process.waitFor('stdout', /ldgprd[\s\S]*❯ ledger-prod\/AdministratorAccess/);
     await terminal.quiet();
     const listed = terminal.lastFrame();
     expect(listed.term).toBe('ldgprd');
@@ -167,7 +167,7 @@ describe('the identity picker', () => {
     const before = opCount(emu, 'GetRoleCredentials');
     const terminal = await whoamiInTerminal();
     terminal.type('pay');
-    await terminal.process.waitFor('stdout', /pay[^]*❯ payments-/);
+    await terminal.process.waitFor('stdout', /pay[\s\S]*❯ payments-/);
     await terminal.quiet();
     // A lone ESC: readline reports the Escape key once no more bytes follow (about half a second).
     terminal.type(KEY.escape);
@@ -183,7 +183,7 @@ describe('the identity picker', () => {
   it('is cancelled by Ctrl+C: exit 130', async () => {
     const terminal = await whoamiInTerminal();
     terminal.type('web');
-    await terminal.process.waitFor('stdout', /web[^]*❯ web-/);
+    await terminal.process.waitFor('stdout', /web[\s\S]*❯ web-/);
     await terminal.quiet();
     terminal.type(KEY.ctrlC);
     const { code, stdout } = await terminal.process.done;
@@ -225,7 +225,9 @@ describe('the provisioning progress', () => {
     const afterSummary = summary.slice(summary.indexOf('✓'));
     // The summary line is whole, and nothing follows it but the end of the line.
     expect(plain(afterSummary)).toMatch(
-      new RegExp(`^✓ Provisioned ${IDENTITIES} identities across ${ORG.accounts.length} accounts \\(\\d+\\.\\ds\\) +\\+${IDENTITIES} new\\n$`),
+      new RegExp(
+        `^✓ Provisioned ${IDENTITIES} identities across ${ORG.accounts.length} accounts \\(\\d+\\.\\ds\\) +\\+${IDENTITIES} new\\n$`,
+      ),
     );
     expect(afterSummary.slice(afterSummary.indexOf('\n'))).not.toMatch(ANY_ESCAPE);
   });

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../config/duration.js';
 import { ExitCode, RolecallError } from '../../core/errors.js';
 import { registerSecret } from '../../core/log.js';
 import { consoleHome, serviceEndpoint } from '../endpoints.js';
@@ -42,13 +43,13 @@ export async function consoleSigninUrl(
   let seconds = input.sessionSeconds;
   if (seconds !== undefined && (seconds < MIN_SESSION_SECONDS || seconds > MAX_SESSION_SECONDS)) {
     const kept = Math.min(Math.max(seconds, MIN_SESSION_SECONDS), MAX_SESSION_SECONDS);
-    durationNote = `a console session lasts ${MIN_SESSION_SECONDS}-${MAX_SESSION_SECONDS} s; asked for ${seconds} s, got ${kept} s`;
+    durationNote = `a console session lasts 15m to 12h; asked for ${formatDuration(seconds)}, got ${formatDuration(kept)}`;
     seconds = kept;
   }
   let token = await signinToken(federation, session, seconds);
   if (token === undefined && seconds !== undefined) {
     // AWS refuses a SessionDuration with some credentials; the console then lasts as long as they do.
-    durationNote = `AWS refused a console session of ${seconds} s for these credentials; it lasts as long as they do`;
+    durationNote = `AWS refused a console session of ${formatDuration(seconds)} for these credentials; it lasts as long as they do`;
     token = await signinToken(federation, session, undefined);
   }
   if (token === undefined) {

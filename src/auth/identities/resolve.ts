@@ -1,3 +1,4 @@
+import { formatDuration } from '../../config/duration.js';
 import { ExitCode, isRolecallError, RolecallError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { withLock } from '../../store/lock.js';
@@ -110,11 +111,11 @@ async function fetchStep(
 /** GetRoleCredentials has no lifetime to ask for: the permission set's session duration decides. */
 function permissionSetDuration(step: PermissionSetStep, credentials: AwsCredentials, now: number) {
   if (step.requestedSeconds === undefined) return {};
-  const issuedSeconds = Math.round(timeLeftMs(credentials, now) / 1000);
+  const issuedSeconds = Math.round(timeLeftMs(credentials, now) / 60_000) * 60;
   if (Math.abs(issuedSeconds - step.requestedSeconds) < 5 * 60) return { requestedSeconds: step.requestedSeconds };
   return {
     requestedSeconds: step.requestedSeconds,
-    durationNote: `session.duration asks for ${step.requestedSeconds} s, but AWS issued ${issuedSeconds} s: the permission set's session duration decides, and only an administrator can change it`,
+    durationNote: `session.duration asks for ${formatDuration(step.requestedSeconds)}, but AWS issued ${formatDuration(issuedSeconds)}: the permission set's session duration decides, and only an administrator can change it`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { formatDuration } from '../../config/duration.js';
 import { ExitCode, RolecallError } from '../../core/errors.js';
 import { serviceEndpoint } from '../endpoints.js';
 import { awsErrorName, translateAwsError } from '../providers/aws-sso/aws-errors.js';
@@ -72,7 +73,7 @@ export async function assumeRole(
   let seconds = step.requestedSeconds;
   let durationNote: string | undefined;
   if (seconds !== undefined && chained && seconds > CHAINED_ROLE_MAX_SECONDS) {
-    durationNote = `asked for ${seconds} s, but AWS allows at most ${CHAINED_ROLE_MAX_SECONDS} s for a role assumed with role credentials (role chaining)`;
+    durationNote = `asked for ${formatDuration(seconds)}, but AWS allows at most 1h for a role assumed with role credentials (role chaining)`;
     seconds = CHAINED_ROLE_MAX_SECONDS;
   }
   const { client, endpoint } = stsClient(source, region, env);
@@ -92,7 +93,7 @@ export async function assumeRole(
     } catch (error) {
       const tooLong = awsErrorName(error) === 'ValidationError' && /DurationSeconds/i.test((error as Error).message);
       if (!tooLong || seconds === undefined || seconds <= CHAINED_ROLE_MAX_SECONDS) throw error;
-      durationNote = `asked for ${seconds} s, but AWS refused it for ${step.roleArn} (${(error as Error).message}); got ${CHAINED_ROLE_MAX_SECONDS} s`;
+      durationNote = `asked for ${formatDuration(seconds)}, but AWS refused it for ${step.roleArn} (${(error as Error).message}); got 1h`;
       output = await send(CHAINED_ROLE_MAX_SECONDS);
     }
     const issued = output.Credentials;
