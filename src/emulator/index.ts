@@ -41,6 +41,8 @@ export interface Emulator extends EmulatorControl {
     AWS_ENDPOINT_URL_SSO: string;
     AWS_ENDPOINT_URL_SSO_OIDC: string;
     AWS_ENDPOINT_URL_STS: string;
+    /** Console federation, as `rolecall console` reads it (not an SDK service). */
+    AWS_ENDPOINT_URL_SIGNIN: string;
   };
   close(): Promise<void>;
 }
@@ -108,7 +110,12 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     port,
     host,
     org,
-    env: { AWS_ENDPOINT_URL_SSO: url, AWS_ENDPOINT_URL_SSO_OIDC: url, AWS_ENDPOINT_URL_STS: url },
+    env: {
+      AWS_ENDPOINT_URL_SSO: url,
+      AWS_ENDPOINT_URL_SSO_OIDC: url,
+      AWS_ENDPOINT_URL_STS: url,
+      AWS_ENDPOINT_URL_SIGNIN: url,
+    },
     close: () => closeServer(server),
   };
 };
