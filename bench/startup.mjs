@@ -196,7 +196,7 @@ async function bench() {
     `setup: ${ACCOUNTS * ROLES} identities (${ACCOUNTS} accounts x ${ROLES} roles), login ${login.elapsed.toFixed(0)} ms, first credential-process (compiles the configuration, GetRoleCredentials) ${fill.elapsed.toFixed(0)} ms`,
   );
   console.log(
-    `cached path loads: ${loaded.join(', ')} (no dependency); full path loads ${fullLoads.bundles.length} bundles and ${fullLoads.dependencies} files of dependencies`,
+    `cached path loads: ${loaded.join(', ')} (no dependency); full path loads ${fullLoads.bundles.join(', ')} and ${fullLoads.dependencies} files of dependencies`,
   );
   console.log(
     `node -e 0 ${ms(median(baseline))}, rolecall credential-process --identity ${IDENTITY} (cached) ${ms(median(fast))} (medians of ${RUNS}, after ${WARM_UP} warm-up): ratio ${ratio.toFixed(2)}x`,

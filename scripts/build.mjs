@@ -2,7 +2,7 @@
 // Every module that the sources load through a dynamic `import()` becomes its own bundle, so a command
 // pays only for the code it uses: `rolecall list` never parses the YAML parser or the schema library
 // when the compiled configuration is fresh.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -40,11 +40,13 @@ const splitAtDynamicImports = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
+// Built beside dist/ and swapped in, so that a CLI started meanwhile (a test run) finds a whole bundle.
+const staging = `${outdir}.${process.pid}.tmp`;
+rmSync(staging, { recursive: true, force: true });
 const entry = join(src, 'cli', 'main.ts');
 await build({
   entryPoints: Object.fromEntries([entry, ...lazyModules].map((file) => [chunkName(file), file])),
-  outdir,
+  outdir: staging,
   outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
@@ -64,3 +66,12 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+const retired = `${outdir}.${process.pid}.old`;
+try {
+  renameSync(outdir, retired);
+} catch (error) {
+  if (error.code !== 'ENOENT') throw error;
+}
+renameSync(staging, outdir);
+rmSync(retired, { recursive: true, force: true });

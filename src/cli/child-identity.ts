@@ -13,6 +13,8 @@ export interface ChildOptions {
 export interface PreparedChild {
   env: NodeJS.ProcessEnv;
   resolved: IdentityCredentials;
+  /** Tells the child's AWS config which process uses it. */
+  started(pid: number): void;
   /** Removes the child's AWS config once it is done. */
   remove(): void;
 }
@@ -34,7 +36,7 @@ export async function prepareChild(ctx: CommandContext, options: ChildOptions): 
   if (options.exportKeys || resolved.storeKind === 'memory' || configFile === undefined) {
     if (!options.exportKeys) ctx.log.debug('secrets are kept in memory only; the child gets static keys');
     const child: ChildIdentity = { ...base, keys: resolved.credentials };
-    return { env: childEnvironment(ctx.env, child), resolved, remove: () => undefined };
+    return { env: childEnvironment(ctx.env, child), resolved, started: () => undefined, remove: () => undefined };
   }
   const isolated = writeIsolatedConfig(dirsFor(ctx), { ...base, configFile });
   const profile = {
@@ -42,5 +44,10 @@ export async function prepareChild(ctx: CommandContext, options: ChildOptions): 
     configFile: isolated.configFile,
     credentialsFile: isolated.credentialsFile,
   };
-  return { env: childEnvironment(ctx.env, { ...base, profile }), resolved, remove: isolated.remove };
+  return {
+    env: childEnvironment(ctx.env, { ...base, profile }),
+    resolved,
+    started: isolated.noteChild,
+    remove: isolated.remove,
+  };
 }

@@ -19,6 +19,7 @@ export async function provisionWithFeedback(
 ): Promise<ProvisionResult | undefined> {
   const c = colors(ctx.globals.color.stderr);
   const progress = progressLine(ctx.stderr);
+  ctx.log.setBeforeWrite(progress.clear);
   const abort = new AbortController();
   const onInterrupt = () => abort.abort();
   process.on('SIGINT', onInterrupt);
@@ -43,6 +44,7 @@ export async function provisionWithFeedback(
     if (isRolecallError(error) && error.hint) ctx.log.warn(`  ${error.hint}`);
     return undefined;
   } finally {
+    ctx.log.setBeforeWrite(undefined);
     process.removeListener('SIGINT', onInterrupt);
   }
 }

@@ -45,7 +45,9 @@ export function shorthandToExec(argv: string[]): string[] {
       continue;
     }
     target.push(arg);
-    if ((OWN_WITH_VALUE.has(arg) || GLOBAL_WITH_VALUE.has(arg)) && at + 1 < rest.length) target.push(rest[++at]!);
+    // A flag whose value is missing stays alone, so that the parser says so.
+    const hasValue = at + 1 < rest.length && rest[at + 1] !== '--';
+    if ((OWN_WITH_VALUE.has(arg) || GLOBAL_WITH_VALUE.has(arg)) && hasValue) target.push(rest[++at]!);
   }
   return [...globals, 'exec', ...own, '--', tool!, ...passed];
 }

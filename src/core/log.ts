@@ -27,6 +27,8 @@ export interface Logger {
   /** Changes the level, e.g. to the configured one once the configuration is read. */
   setLevel(level: LogLevel): void;
   enabled(level: LogLevel): boolean;
+  /** Runs before each line is written (a progress line wipes itself), until set to undefined. */
+  setBeforeWrite(hook: (() => void) | undefined): void;
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
@@ -36,11 +38,14 @@ export interface Logger {
 /** A levelled logger that writes redacted lines to one stream (stderr: stdout is for machines). */
 export function createLogger(initial: LogLevel, stream: { write(text: string): unknown }): Logger {
   let level = initial;
+  let beforeWrite: (() => void) | undefined;
   const enabled = (at: LogLevel): boolean => LEVELS[at] >= LEVELS[level];
   const emit =
     (at: LogLevel, prefix: string) =>
     (message: string): void => {
-      if (enabled(at)) stream.write(`${prefix}${redact(message)}\n`);
+      if (!enabled(at)) return;
+      beforeWrite?.();
+      stream.write(`${prefix}${redact(message)}\n`);
     };
   return {
     get level() {
@@ -50,6 +55,9 @@ export function createLogger(initial: LogLevel, stream: { write(text: string): u
       level = next;
     },
     enabled,
+    setBeforeWrite(hook) {
+      beforeWrite = hook;
+    },
     debug: emit('debug', 'debug: '),
     info: emit('info', ''),
     warn: emit('warn', 'warning: '),

@@ -7,16 +7,29 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Text that sets `vars` when evaluated or read in `format`, one variable per line, ending in a
- * newline. Every value is written literally: no shell or reader expands `$`, backticks or
- * backslashes in it.
+ * newline, after removing the variables named in `unset` (shells only: a `.env` file or JSON only
+ * sets). Every value is written literally: no shell or reader expands `$`, backticks or backslashes
+ * in it.
  */
-export function formatEnv(vars: ReadonlyArray<readonly [name: string, value: string]>, format: EnvFormat): string {
-  for (const [name] of vars) {
+export function formatEnv(
+  vars: ReadonlyArray<readonly [name: string, value: string]>,
+  format: EnvFormat,
+  unset: readonly string[] = [],
+): string {
+  for (const name of [...vars.map(([name]) => name), ...unset]) {
     if (!VARIABLE_NAME.test(name)) throw new Error(`not an environment variable name: ${JSON.stringify(name)}`);
   }
   if (format === 'json') return `${JSON.stringify(Object.fromEntries(vars), null, 2)}\n`;
-  return vars.map(([name, value]) => `${LINE[format](name, value)}\n`).join('');
+  const removals = format === 'dotenv' ? [] : unset.map((name) => `${UNSET[format](name)}\n`);
+  return removals.join('') + vars.map(([name, value]) => `${LINE[format](name, value)}\n`).join('');
 }
+
+const UNSET: Record<'bash' | 'fish' | 'powershell', (name: string) => string> = {
+  bash: (name) => `unset ${name}`,
+  // `set -e` of an unset variable fails quietly; nothing chains on its status.
+  fish: (name) => `set -e ${name};`,
+  powershell: (name) => `Remove-Item Env:${name} -ErrorAction SilentlyContinue`,
+};
 
 const LINE: Record<Exclude<EnvFormat, 'json'>, (name: string, value: string) => string> = {
   // POSIX single quotes keep everything literal; a quote is closed, escaped and reopened.

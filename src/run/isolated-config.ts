@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import type { StateDirs } from '../store/paths.js';
@@ -10,9 +10,13 @@ export interface IsolatedConfig {
   profile: string;
   configFile: string;
   credentialsFile: string;
+  /** Notes the child's pid: a child that outlives a killed rolecall keeps its folder while it runs. */
+  noteChild(pid: number): void;
   /** Removes the folder once the child is done. */
   remove(): void;
 }
+
+const CHILD_PID_FILE = 'child-pid';
 
 const runDir = (dirs: StateDirs) => join(dirs.state, 'run');
 
@@ -25,13 +29,22 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** Folders left by rolecall processes that were killed before they could clean up. */
+function childPid(folder: string): number | undefined {
+  try {
+    return Number(readFileSync(join(folder, CHILD_PID_FILE), 'utf8')) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Folders left by rolecall processes that were killed before they could clean up, once their child is gone too. */
 function sweepLeftovers(dir: string): void {
   for (const name of readdirSync(dir)) {
+    const folder = join(dir, name);
     const pid = Number(name.split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) {
-      rmSync(join(dir, name), { recursive: true, force: true });
-    }
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    const child = childPid(folder);
+    if (child === undefined || !isAlive(child)) rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -64,5 +77,11 @@ export function writeIsolatedConfig(
     ]),
   );
   writeFileAtomic(credentialsFile, '');
-  return { profile, configFile, credentialsFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    profile,
+    configFile,
+    credentialsFile,
+    noteChild: (pid) => writeFileAtomic(join(dir, CHILD_PID_FILE), String(pid)),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

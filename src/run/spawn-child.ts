@@ -17,9 +17,17 @@ const reachesChildAnyway = (signal: NodeJS.Signals): boolean =>
  * resolves with its exit code: its own, or 128 + the signal that ended it, as shells report. Signals
  * sent to rolecall are passed on, and rolecall waits for the child to end.
  */
-export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export function runChild(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onStart?: (pid: number) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: 'inherit' });
+    child.once('spawn', () => {
+      if (child.pid !== undefined) onStart?.(child.pid);
+    });
     // Listening also keeps rolecall alive until the child ends, whatever signal arrives.
     const forward = (signal: NodeJS.Signals) => () => {
       if (!reachesChildAnyway(signal) && child.exitCode === null && child.signalCode === null) child.kill(signal);

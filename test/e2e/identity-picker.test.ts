@@ -3,6 +3,11 @@ import type { Emulator, Org } from '../../src/emulator/index.js';
 import { type RunningProcess, Sandbox } from '../support/cli.js';
 import { emulator, opCount, ssoConfig } from '../support/emulator.js';
 
+// The fuzzy identity picker (src/cli/select-identity.ts) in a real pseudo-terminal (`script`), fed keys
+// through a pipe: `rolecall whoami` with no identity chosen, against the in-process emulator after a
+// login that discovered 300 identities, so that what the picker chose shows in whoami's answer. Also the
+// provisioning progress line, on a terminal and off one.
+
 // 100 accounts named team-stage, three permission sets each: 300 identities such as `ledger-prod/PowerUserAccess`.
 const TEAMS = ['payments', 'search', 'billing', 'identity', 'ledger', 'mobile', 'web', 'data', 'ml', 'infra'];
 const STAGES = ['prod', 'staging', 'dev', 'sandbox', 'qa', 'perf', 'dr', 'audit', 'shared', 'edge'];
@@ -63,7 +68,7 @@ class Terminal {
     }
   }
 
-  /** The picker as last drawn: its header line with what was typed, and the names listed, the active one first marked. */
+  /** The picker as last drawn: what was typed (its header line), the names listed, and the one the cursor is on. */
   lastFrame(): { term: string; names: string[]; active: string | undefined } {
     const screen = plain(this.raw);
     const frame = screen.slice(screen.lastIndexOf('Which identity?'));
@@ -91,7 +96,7 @@ beforeAll(async () => {
   sandbox.write('rolecall.yaml', CONFIG);
   // Signed in and the 300 identities discovered, stderr not a terminal.
   piped = await sandbox.run(['login', '--use-device-code'], { env });
-  expect(piped.code).toBe(0);
+  expect(piped.code, piped.stderr).toBe(0);
 });
 
 afterAll(async () => {

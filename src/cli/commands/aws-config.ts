@@ -52,7 +52,7 @@ export const run: CommandRun<AwsConfigOptions> = async (ctx, options) => {
   // A config file that is a link (dotfile managers) is written where it points.
   const file = options.write === undefined ? undefined : realFile(resolve(ctx.cwd, options.write));
   const existing = file === undefined ? undefined : readExisting(file);
-  const taken = existing === undefined ? new Set<string>() : profilesOutsideBlock(existing);
+  const taken = existing === undefined || file === undefined ? new Set<string>() : profilesOutside(file, existing);
   const profileNames = uniqueProfileNames(chosen);
   const entries: ProfileEntry[] = [];
   const skipped: string[] = [];
@@ -84,9 +84,18 @@ export const run: CommandRun<AwsConfigOptions> = async (ctx, options) => {
     ctx.stdout.write(replaceManagedBlock(undefined, block));
     return 0;
   }
-  let text: string;
+  const text = withMarkers(file, () => replaceManagedBlock(existing, block));
+  // An existing file keeps its mode; a new one is private.
+  writeFileAtomic(file, text, existing === undefined ? 0o600 : statSync(file).mode & 0o777);
+  const c = colors(ctx.globals.color.stderr);
+  ctx.stderr.write(`${c.green('✓')} Wrote ${entries.length} profiles to ${file}\n`);
+  return 0;
+};
+
+/** Runs `read`; marker comments that do not pair up are the user's to fix, and nothing is written. */
+function withMarkers<T>(file: string, read: () => T): T {
   try {
-    text = replaceManagedBlock(existing, block);
+    return read();
   } catch (error) {
     throw usageError(
       'aws-config.markers',
@@ -94,12 +103,9 @@ export const run: CommandRun<AwsConfigOptions> = async (ctx, options) => {
       "fix rolecall's marker comments in that file by hand; nothing was written",
     );
   }
-  // An existing file keeps its mode; a new one is private.
-  writeFileAtomic(file, text, existing === undefined ? 0o600 : statSync(file).mode & 0o777);
-  const c = colors(ctx.globals.color.stderr);
-  ctx.stderr.write(`${c.green('✓')} Wrote ${entries.length} profiles to ${file}\n`);
-  return 0;
-};
+}
+
+const profilesOutside = (file: string, existing: string) => withMarkers(file, () => profilesOutsideBlock(existing));
 
 function realFile(path: string): string {
   try {

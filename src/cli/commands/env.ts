@@ -1,4 +1,5 @@
-import { identityVariables } from '../../run/child-env.js';
+import { usageError } from '../../core/errors.js';
+import { INHERITED_AWS_VARIABLES, identityVariables } from '../../run/child-env.js';
 import { type EnvFormat, formatEnv } from '../../run/env-format.js';
 import type { CommandRun } from '../context.js';
 import { identityCredentials } from '../identity-credentials.js';
@@ -11,6 +12,19 @@ export const run: CommandRun<{ identity?: string; format: EnvFormat }> = async (
     region: resolved.chain.region,
     keys: resolved.credentials,
   });
-  ctx.stdout.write(formatEnv(variables, options.format));
+  // A profile or config chosen before would win over the keys in some SDKs (the JS SDK prefers AWS_PROFILE).
+  const set = new Set(variables.map(([name]) => name));
+  const stale = INHERITED_AWS_VARIABLES.filter((name) => !set.has(name));
+  let text: string;
+  try {
+    text = formatEnv(variables, options.format, stale);
+  } catch (error) {
+    throw usageError(
+      'env.format',
+      `the credentials cannot be written in ${options.format} syntax: ${(error as Error).message}`,
+      'choose another --format, such as json',
+    );
+  }
+  ctx.stdout.write(text);
   return 0;
 };

@@ -15,7 +15,7 @@ export const run: CommandRun<ChildOptions> = async (ctx, options, operands) => {
   }
   const child = await prepareChild(ctx, options);
   try {
-    return await runChild(command, args, child.env);
+    return await runChild(command, args, child.env, child.started);
   } finally {
     child.remove();
   }

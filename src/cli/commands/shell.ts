@@ -8,7 +8,7 @@ export const run: CommandRun<Pick<ChildOptions, 'identity'>> = async (ctx, optio
   const child = await prepareChild(ctx, options);
   ctx.stderr.write(`Starting ${shell} as ${child.resolved.name}; exit it to return.\n`);
   try {
-    return await runChild(shell, [], child.env);
+    return await runChild(shell, [], child.env, child.started);
   } finally {
     child.remove();
   }
