@@ -1,6 +1,7 @@
 import type { ProvisionResult } from '../auth/providers/aws-sso/provision.js';
 import type { SsoSession } from '../auth/providers/aws-sso/records.js';
 import type { SessionDeps } from '../auth/providers/aws-sso/session.js';
+import { precompileConfig } from '../config/load.js';
 import type { IdentityCenterProviderConfig } from '../config/schema.js';
 import { isRolecallError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
@@ -35,6 +36,7 @@ export async function provisionWithFeedback(
     });
     progress.done();
     if (!options.quiet) report(ctx, result, c);
+    if (result.keptPrevious === undefined) await precompileConfig(ctx, input.deps.dirs);
     return result;
   } catch (error) {
     progress.done();

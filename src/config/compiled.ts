@@ -44,7 +44,8 @@ interface CompiledOrigins {
 }
 
 const FORMAT = 1;
-const RACY_WINDOW_MS = 100;
+/** Sources changed more recently than this before compiling are not trusted to match their stamps. */
+export const RACY_WINDOW_MS = 100;
 
 export function compiledPaths(dirs: StateDirs, mainFile: string) {
   const key = createHash('sha256').update(mainFile).digest('hex').slice(0, 24);

@@ -1,8 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../cli/context.js';
 import { isLogLevel } from '../core/log.js';
 import type { StateDirs } from '../store/paths.js';
 import type { ProvisionedInfo } from './assemble.js';
-import { type ConfigSources, readCompiledOrigins, readFreshCompiled, writeCompiled } from './compiled.js';
+import {
+  type ConfigSources,
+  RACY_WINDOW_MS,
+  readCompiledOrigins,
+  readFreshCompiled,
+  writeCompiled,
+} from './compiled.js';
 import { type ConfigLocation, findConfigFile } from './discover.js';
 import { type ConfigIssue, formatIssue } from './issues.js';
 import type { Origins } from './read-yaml.js';
@@ -86,4 +93,26 @@ export async function loadConfig(
   ctx.log.debug(compiled ? 'compiled configuration is fresh' : 'configuration compiled from its sources');
   for (const warning of loaded.warnings) ctx.log.warn(formatIssue(warning));
   return loaded;
+}
+
+/**
+ * Compiles the configuration now, after provisioning rewrote one of its sources, so that the next
+ * command finds it fresh instead of paying for thousands of identities itself. Silent: what it finds
+ * wrong is the next command's to report.
+ */
+export async function precompileConfig(ctx: CommandContext, dirs: StateDirs): Promise<void> {
+  try {
+    const location = findConfigFile({
+      flag: ctx.globals.config,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      userConfigDir: dirs.config,
+    });
+    if (!location) return;
+    // A source written within the window is not trusted to match its stamp, and would not be saved.
+    await sleep(RACY_WINDOW_MS + 10);
+    await assemble(ctx, dirs, location);
+  } catch (error) {
+    ctx.log.debug(`could not compile the configuration ahead: ${(error as Error).message}`);
+  }
 }
