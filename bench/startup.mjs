@@ -9,7 +9,7 @@
 // code, auto-approved) discovers the 5,000 identities, and one `credential-process` fills the cache.
 // The cached path must not load that big configuration: a traced run checks which bundles it loads,
 // and the emulator's request counts must not move during the timed runs. For comparison, the full path
-// (`ROLECALL_LOG_LEVEL=warn` makes the fast path step aside; the credentials still come from the cache).
+// (`ROLECALL_LOG_LEVEL=info` makes the fast path step aside; the credentials still come from the cache).
 //
 //   npm run build && node bench/startup.mjs [--accounts 1250] [--roles 4] [--runs 40] [--full-runs 15] [--check]
 //   --check   exit 1 when the ratio misses the target (otherwise the figures are only printed)
@@ -153,7 +153,7 @@ async function bench() {
       dependencies: files.filter((file) => file.includes('node_modules')).length,
     };
   };
-  const fullEnv = { ...env, ROLECALL_LOG_LEVEL: 'warn' };
+  const fullEnv = { ...env, ROLECALL_LOG_LEVEL: 'info' };
   const { bundles: loaded, dependencies } = bundlesLoaded(env);
   const heavy = loaded.filter((file) => !/^cli\.(main|credential-process-fast)\.cjs$/.test(file));
   if (heavy.length > 0) throw new Error(`the cached path loaded more than the fast path: ${heavy.join(', ')}`);
@@ -202,7 +202,7 @@ async function bench() {
     `node -e 0 ${ms(median(baseline))}, rolecall credential-process --identity ${IDENTITY} (cached) ${ms(median(fast))} (medians of ${RUNS}, after ${WARM_UP} warm-up): ratio ${ratio.toFixed(2)}x`,
   );
   console.log(
-    `full path (ROLECALL_LOG_LEVEL=warn, still from the cache): ${ms(median(full))} (median of ${FULL_RUNS}; node -e 0 ${ms(median(fullBaseline))}): ratio ${fullRatio.toFixed(2)}x; the fast path saves ${ms(median(full) - median(fast))} a call`,
+    `full path (ROLECALL_LOG_LEVEL=info, still from the cache): ${ms(median(full))} (median of ${FULL_RUNS}; node -e 0 ${ms(median(fullBaseline))}): ratio ${fullRatio.toFixed(2)}x; the fast path saves ${ms(median(full) - median(fast))} a call`,
   );
   console.log(
     `emulator GetRoleCredentials: ${afterFill.GetRoleCredentials} after filling the cache, ${afterFast.GetRoleCredentials} after the cached runs, ${afterFull.GetRoleCredentials} after the full-path runs; all requests ${total(afterFill)} -> ${total(afterFast)} -> ${total(afterFull)}`,

@@ -45,7 +45,7 @@ const sameEntries = (a: Record<string, string>, b: Record<string, string>) =>
  * `rolecall credential-process` answered from the cache alone, without the CLI framework, the
  * configuration, the YAML parser or the AWS SDK: the AWS SDKs run it afresh on every refresh, and most
  * runs find credentials that still hold. True when it answered; false sends the run the full way (a
- * cache miss, credentials about to expire, a changed configuration or environment, logging asked for).
+ * cache miss, credentials about to expire, a changed configuration or environment, logs asked for).
  */
 export async function answerFromCache(
   argv: string[],
@@ -55,7 +55,9 @@ export async function answerFromCache(
 ): Promise<boolean> {
   const parsed = parseArgv(argv);
   const identity = parsed?.identity ?? (env['ROLECALL_IDENTITY'] || undefined);
-  if (!parsed || identity === undefined || env['ROLECALL_LOG_LEVEL']) return false;
+  // Asked to tell what it does: the full way logs it.
+  const verbose = ['debug', 'info'].includes(env['ROLECALL_LOG_LEVEL'] ?? '');
+  if (!parsed || identity === undefined || verbose) return false;
   const dirs = stateDirs({ platform: process.platform, env, home: env['HOME'] || homedir() });
   try {
     const location = findConfigFile({ flag: parsed.config, env, cwd, userConfigDir: dirs.config });

@@ -1,9 +1,14 @@
 import { type IdentityChain, identityChain } from '../auth/identities/chain.js';
-import { credentialsKey } from '../auth/identities/credentials.js';
 import { type ResolvedCredentials, resolveCredentials } from '../auth/identities/resolve.js';
 import { portalKey } from '../auth/providers/aws-sso/portal.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
-import { decisiveEnv, writeCredentialIndex } from '../store/credential-index.js';
+import { isRolecallError } from '../core/errors.js';
+import {
+  credentialIndexPath,
+  decisiveEnv,
+  removeCredentialIndex,
+  writeCredentialIndex,
+} from '../store/credential-index.js';
 import type { CommandContext } from './context.js';
 import { dirsFor } from './dirs.js';
 import { personAtTerminal, terminalInteraction } from './interaction.js';
@@ -16,6 +21,8 @@ export interface IdentityCredentials extends ResolvedCredentials {
   loaded: LoadedConfig;
   /** Where secrets are kept in this run: a memory store is not shared with child processes. */
   storeKind: 'system' | 'file' | 'memory';
+  /** Deletes the chain's cached credentials (AWS refused them), so the next resolution fetches anew. */
+  forget(): Promise<void>;
 }
 
 export interface CredentialRequest {
@@ -46,28 +53,58 @@ export async function identityCredentials(
     signIn: interaction && { interaction, flow: person ? 'auto' : 'device', openBrowser: true },
   });
   const { store } = deps;
-  if (loaded.location && loaded.sources && resolved.storeKey && store.kind !== 'memory') {
-    const asked = request.identity ?? ctx.env['ROLECALL_IDENTITY'];
-    for (const identity of new Set([name, ...(asked ? [asked] : [])])) {
-      try {
+  const asked = request.identity ?? ctx.env['ROLECALL_IDENTITY'];
+  const indexed = [...new Set([name, ...(asked ? [asked] : [])])];
+  const { location, sources } = loaded;
+  try {
+    for (const identity of indexed) {
+      if (location && sources && resolved.storeKey && resolved.reusable && store.kind !== 'memory') {
         writeCredentialIndex(dirs, {
-          configFile: loaded.location.file,
+          configFile: location.file,
           identity,
           name,
           store: store.kind,
           storeKey: resolved.storeKey,
-          chainKeys: chain.steps.flatMap((step, index) =>
-            step.kind === 'user' ? [] : [credentialsKey(chain.fingerprints[index]!)],
-          ),
+          chainKeys: resolved.chainKeys,
           expiration: resolved.credentials.expiration,
           portalKey: chain.provider && portalKey(chain.provider.portal),
-          sources: loaded.sources,
+          sources,
           env: decisiveEnv(ctx.env),
         });
-      } catch (error) {
-        ctx.log.debug(`could not note the cached credentials for credential-process: ${(error as Error).message}`);
+      } else if (location) {
+        removeCredentialIndex(credentialIndexPath(dirs, location.file, identity));
       }
     }
+  } catch (error) {
+    ctx.log.debug(`could not note the cached credentials for credential-process: ${(error as Error).message}`);
   }
-  return { ...resolved, name, chain, loaded, storeKind: store.kind };
+  const forget = async () => {
+    for (const key of resolved.chainKeys) await store.delete(key);
+    if (location)
+      for (const identity of indexed) removeCredentialIndex(credentialIndexPath(dirs, location.file, identity));
+  };
+  return { ...resolved, name, chain, loaded, storeKind: store.kind, forget };
+}
+
+/** AWS's answers that mean cached credentials are no good, whatever their expiry says. */
+const REFUSED = new Set(['credentials.invalid', 'console.refused']);
+
+/**
+ * Runs `use` with the identity's credentials; when AWS refuses cached ones (a clock off, an emulator
+ * restarted, credentials revoked), forgets them and runs it once more with fresh ones.
+ */
+export async function withIdentityCredentials<T>(
+  ctx: CommandContext,
+  request: CredentialRequest,
+  use: (resolved: IdentityCredentials) => Promise<T>,
+): Promise<T> {
+  const resolved = await identityCredentials(ctx, request);
+  try {
+    return await use(resolved);
+  } catch (error) {
+    if (resolved.source !== 'cache' || !isRolecallError(error) || !REFUSED.has(error.code)) throw error;
+    ctx.log.info(`AWS refused the cached credentials of ${resolved.name}; fetching new ones.`);
+    await resolved.forget();
+    return use(await identityCredentials(ctx, { ...request, identity: resolved.name }));
+  }
 }

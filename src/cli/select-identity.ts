@@ -23,6 +23,9 @@ export async function selectIdentity(
   const names = Object.keys(identities);
   const fromEnv = ctx.env['ROLECALL_IDENTITY'] || undefined;
   const requested = flag ?? fromEnv;
+  if (requested !== undefined && requested.trim() === '') {
+    throw usageError('identity.empty', '--identity was given an empty name', 'give a name from `rolecall list`');
+  }
   if (requested !== undefined) {
     const source = flag !== undefined ? `--identity ${requested}` : `ROLECALL_IDENTITY=${requested}`;
     const found = lookupIdentity(names, requested);

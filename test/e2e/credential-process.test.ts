@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 /** A provider without auto-provisioning, and one manual identity: DeployerAccess in `account`. */
-const deployerConfig = (account = '222222222222', extra = '') => `auth:
+const deployerConfig = (account = '222222222222') => `auth:
   providers:
     sso-prod:
       kind: aws/iam-identity-center
@@ -23,7 +23,7 @@ const deployerConfig = (account = '222222222222', extra = '') => `auth:
       kind: aws/permission-set
       via: { provider: sso-prod }
       principal: { name: DeployerAccess, account: { id: "${account}" } }
-${extra}`;
+`;
 
 async function setUp(options: EmulatorOptions = {}, config = deployerConfig()) {
   const { emu, env } = await emulator({ autoApprove: true, ...options });
@@ -106,11 +106,20 @@ function ageSession(sandbox: Sandbox, seconds: number): void {
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
+/**
+ * The CLI as an AWS tool runs it in the background: in a session of its own (setsid), so it has no
+ * controlling terminal to show a sign-in code on, wherever the tests run.
+ */
+const withoutTerminal = (sandbox: Sandbox, env: NodeJS.ProcessEnv, args: string[]) =>
+  startProcess('setsid', ['-w', process.execPath, cliPath, ...args], {
+    cwd: sandbox.home,
+    env: { ...sandbox.env, ...env },
+  }).done;
+
 describe('rolecall credential-process', () => {
   it('prints Version 1 JSON whose keys STS accepts as the identity', async () => {
     const { emu, run } = await loggedIn();
 
-    const before = Date.now();
     const credentials = parseOutput(await run(['credential-process', '--identity', 'deployer']));
 
     expect(Object.keys(credentials)).toEqual([
@@ -124,7 +133,7 @@ describe('rolecall credential-process', () => {
     expect(credentials.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
     expect(credentials.SessionToken).toBeTruthy();
     expect(credentials.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/);
-    expect(Date.parse(credentials.Expiration!)).toBeGreaterThan(before + 50 * 60_000);
+    expect(Date.parse(credentials.Expiration!)).toBeGreaterThan(Date.now());
     expect(opCount(emu, 'GetRoleCredentials')).toBe(1);
 
     const caller = await callerOf(emu, credentials);
@@ -234,27 +243,23 @@ describe('rolecall credential-process', () => {
   });
 
   it('does not answer from the cache when pointed at another endpoint', async () => {
-    const { run } = await loggedIn();
-    const first = parseOutput(await run(['credential-process', '--identity', 'deployer']));
+    const { run, sandbox } = await loggedIn();
+    parseOutput(await run(['credential-process', '--identity', 'deployer']));
     const { emu: other, env: otherEnv } = await emulator({ autoApprove: true });
     running.push(other);
-    // The same portal behind another endpoint: credentials from the first are not the second's.
-    const result = await run(['credential-process', '--identity', 'deployer'], otherEnv);
-    expect(result.stdout).not.toContain(first.AccessKeyId);
-    if (result.code === 0) expect((await callerOf(other, parseOutput(result))).Account).toBe('222222222222');
+
+    // The same portal behind another endpoint, which knows neither these credentials nor the session.
+    const result = await withoutTerminal(sandbox, otherEnv, ['credential-process', '--identity', 'deployer']);
+
+    expect(opCount(other, 'GetRoleCredentials')).toBe(1);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
   });
 
   it('fails with exit 3 and names `rolecall login` when there is no session and no terminal', async () => {
     const { emu, env, sandbox } = await setUp();
-    // setsid: a new session without a controlling terminal, so no one could be shown a device code.
-    const result = await startProcess(
-      'setsid',
-      ['-w', process.execPath, cliPath, 'credential-process', '--identity', 'deployer'],
-      {
-        cwd: sandbox.home,
-        env: { ...sandbox.env, ...env },
-      },
-    ).done;
+
+    const result = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
 
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
@@ -264,12 +269,56 @@ describe('rolecall credential-process', () => {
     expect(opCount(emu, 'GetRoleCredentials')).toBe(0);
   });
 
+  it('fails with exit 3 when the session has expired and cannot be refreshed, and there is no terminal', async () => {
+    const { emu, env, sandbox } = await loggedIn({ tokenTtl: 300 });
+    ageSession(sandbox, 120);
+    emu.revokeTokens({ refreshTokens: true });
+
+    const result = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('rolecall login --provider sso-prod');
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(opCount(emu, 'CreateToken')).toBe(1);
+    expect(opCount(emu, 'StartDeviceAuthorization')).toBe(0);
+  });
+
+  it('fails with exit 3 naming `rolecall login --provider sso-prod` once the session was ended at AWS', async () => {
+    const { emu, env, sandbox } = await loggedIn();
+    // Logged out elsewhere (or revoked by an administrator): the token still looks valid here.
+    emu.revokeTokens();
+
+    const result = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.stderr).toContain('rolecall login --provider sso-prod');
+  });
+
+  it('works again after the `rolecall login` its hint asks for, once the session was ended at AWS', async () => {
+    const { emu, env, sandbox, run } = await loggedIn();
+    emu.revokeTokens();
+    const failed = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toContain('rolecall login');
+
+    const login = await run(['login']);
+    expect(login.code, login.stderr).toBe(0);
+    const again = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
+
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect((await callerOf(emu, parseOutput(again))).Account).toBe('222222222222');
+  });
+
   it('fails with exit 3 after logout, not answering from the cache', async () => {
-    const { run } = await loggedIn();
+    const { env, run, sandbox } = await loggedIn();
     parseOutput(await run(['credential-process', '--identity', 'deployer']));
     expect((await run(['logout'])).code).toBe(0);
 
-    const result = await run(['credential-process', '--identity', 'deployer']);
+    const result = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
 
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');

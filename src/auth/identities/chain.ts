@@ -117,10 +117,16 @@ function stepOf(config: RolecallConfig, name: string, identity: IdentityConfig, 
       return { kind: 'user', identity: name };
     case 'aws/assume-role': {
       if (isRoot) {
+        const providerName = directProvider(identity);
+        const kind = providerName === undefined ? undefined : config.auth?.providers?.[providerName]?.kind;
         throw usageError(
           'identity.no-source',
-          `identity ${name} (aws/assume-role) has no credentials to assume its role with: provider ${directProvider(identity)} issues credentials only through its permission sets`,
-          `chain it through a permission set of that provider: via: { identity: <account>/<permission set> } (see \`rolecall list\`)`,
+          kind === 'aws/iam-identity-center'
+            ? `identity ${name} (aws/assume-role) has no credentials to assume its role with: provider ${providerName} issues credentials only through its permission sets`
+            : `identity ${name} (aws/assume-role) starts from provider ${providerName}, of kind ${kind}, which rolecall cannot sign in with`,
+          kind === 'aws/iam-identity-center'
+            ? 'chain it through a permission set of that provider: via: { identity: <account>/<permission set> } (see `rolecall list`)'
+            : 'chain it through an aws/permission-set or aws/user identity: via: { identity: NAME }',
         );
       }
       const duration = identity.principal.duration ?? identity.session?.duration;

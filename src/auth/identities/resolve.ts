@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatDuration } from '../../config/duration.js';
 import { ExitCode, isRolecallError, RolecallError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
@@ -5,7 +6,7 @@ import { withLock } from '../../store/lock.js';
 import type { StateDirs } from '../../store/paths.js';
 import type { SecureStore } from '../../store/secure-store.js';
 import type { Clock, Interaction } from '../interaction.js';
-import { ensureSession, type SessionDeps } from '../providers/aws-sso/session.js';
+import { discardRejectedSession, ensureSession, type SessionDeps } from '../providers/aws-sso/session.js';
 import type { CredentialStep, IdentityChain, PermissionSetStep, UserStep } from './chain.js';
 import {
   type AwsCredentials,
@@ -42,6 +43,31 @@ export interface ResolvedCredentials {
   storeKey?: string;
   /** When the configured lifetime could not be had, why. */
   durationNote?: string;
+  /** The store keys of the chain's cached credentials, root first. */
+  chainKeys: string[];
+  /**
+   * Whether a later run may answer from `storeKey` without resolving the chain again: not for
+   * credentials assumed with an IAM user's keys, which may change at any time, nor for keys taken
+   * from the environment.
+   */
+  reusable: boolean;
+}
+
+type StepResult = Omit<ResolvedCredentials, 'chainKeys' | 'reusable'>;
+
+/** One resolution: the chain, and the keys its root IAM user has now, if it starts from one. */
+interface Resolution {
+  chain: IdentityChain;
+  deps: ResolveDeps;
+  user?: StepResult;
+}
+
+/** Credentials assumed with an IAM user's keys belong to those keys: other keys get their own entry. */
+function storeKeyOf({ chain, user }: Resolution, index: number): string {
+  const fingerprint = chain.fingerprints[index]!;
+  if (!user) return credentialsKey(fingerprint);
+  const owner = createHash('sha256').update(`${fingerprint}\n${user.credentials.accessKeyId}`).digest('hex');
+  return credentialsKey(owner.slice(0, 32));
 }
 
 /**
@@ -50,13 +76,19 @@ export interface ResolvedCredentials {
  * that waited find them cached), starting from the credentials of the identity before it.
  */
 export async function resolveCredentials(chain: IdentityChain, deps: ResolveDeps): Promise<ResolvedCredentials> {
-  return resolveStep(chain, chain.steps.length - 1, deps);
+  const root = chain.steps[0]!;
+  const resolution: Resolution = { chain, deps, user: root.kind === 'user' ? await userKeys(root, deps) : undefined };
+  const result = await resolveStep(resolution, chain.steps.length - 1);
+  const chainKeys = chain.steps.flatMap((step, index) => (step.kind === 'user' ? [] : [storeKeyOf(resolution, index)]));
+  const reusable = resolution.user === undefined || (chain.steps.length === 1 && result.source === 'store');
+  return { ...result, chainKeys, reusable };
 }
 
-async function resolveStep(chain: IdentityChain, index: number, deps: ResolveDeps): Promise<ResolvedCredentials> {
+async function resolveStep(resolution: Resolution, index: number): Promise<StepResult> {
+  const { chain, deps } = resolution;
   const step = chain.steps[index]!;
-  if (step.kind === 'user') return userKeys(step, deps);
-  const key = credentialsKey(chain.fingerprints[index]!);
+  if (step.kind === 'user') return resolution.user!;
+  const key = storeKeyOf(resolution, index);
   const seen = parseCachedCredentials(await deps.store.get(key));
   if (seen && timeLeftMs(seen, deps.clock.now()) > REUSE_WHILE_MS) return cached(seen, key);
   return withLock(
@@ -69,7 +101,7 @@ async function resolveStep(chain: IdentityChain, index: number, deps: ResolveDep
       // shorter than the reuse window, or fifty waiting processes would fetch fifty times.
       const fetchedMeanwhile = current !== undefined && current.fetchedAt !== seen?.fetchedAt;
       if (current && (left > REUSE_WHILE_MS || (fetchedMeanwhile && left > 0))) return cached(current, key);
-      const fetched = await fetchStep(chain, index, step, deps);
+      const fetched = await fetchStep(resolution, index, step);
       await deps.store.set(key, JSON.stringify(fetched));
       deps.log.debug(`fetched credentials for ${step.identity}, valid until ${fetched.expiration}`);
       return { credentials: fetched, source: 'fetched' as const, storeKey: key, durationNote: fetched.durationNote };
@@ -78,7 +110,7 @@ async function resolveStep(chain: IdentityChain, index: number, deps: ResolveDep
   );
 }
 
-const cached = (credentials: CachedCredentials, key: string): ResolvedCredentials => ({
+const cached = (credentials: CachedCredentials, key: string): StepResult => ({
   credentials,
   source: 'cache',
   storeKey: key,
@@ -86,17 +118,17 @@ const cached = (credentials: CachedCredentials, key: string): ResolvedCredential
 });
 
 async function fetchStep(
-  chain: IdentityChain,
+  resolution: Resolution,
   index: number,
   step: Exclude<CredentialStep, UserStep>,
-  deps: ResolveDeps,
 ): Promise<CachedCredentials> {
+  const { chain, deps } = resolution;
   const fetchedAt = new Date(deps.clock.now()).toISOString();
   if (step.kind === 'permission-set') {
     const credentials = await permissionSetCredentials(step, deps);
     return { ...credentials, fetchedAt, ...permissionSetDuration(step, credentials, deps.clock.now()) };
   }
-  const source = await resolveStep(chain, index - 1, deps);
+  const source = await resolveStep(resolution, index - 1);
   const { assumeRole } = await import('./sts.js');
   const assumed = await assumeRole(source.credentials, step, chain.region, deps.env, deps.clock.now());
   registerCredentials(assumed.credentials);
@@ -148,15 +180,22 @@ async function permissionSetCredentials(step: PermissionSetStep, deps: ResolveDe
   try {
     return await fetchWith(session.accessToken);
   } catch (error) {
-    // A session ended at AWS (logged out elsewhere, revoked) while its token had time left: sign in
-    // again once, when there is a person to do it.
-    if (!isRolecallError(error) || error.code !== 'session.invalid' || !deps.signIn) throw error;
+    if (!isRolecallError(error) || error.code !== 'session.invalid') throw error;
+    // The session ended at AWS (logged out elsewhere, revoked) while its token had time left.
+    await discardRejectedSession(step.portal, sessionDeps, session.accessToken);
+    if (!deps.signIn) {
+      throw new RolecallError('session.invalid', `the SSO session of ${step.provider} was ended at AWS`, {
+        exitCode: ExitCode.auth,
+        hint: `run \`${loginCommand}\``,
+        cause: error,
+      });
+    }
     deps.log.info('The SSO session is no longer valid at AWS; signing in again.');
-    return fetchWith((await signIn(true)).accessToken);
+    return fetchWith((await signIn(false)).accessToken);
   }
 }
 
-async function userKeys(step: UserStep, deps: ResolveDeps): Promise<ResolvedCredentials> {
+async function userKeys(step: UserStep, deps: ResolveDeps): Promise<StepResult> {
   const key = userKeysKey(step.identity);
   const stored = parseUserKeys(await deps.store.get(key));
   if (stored) return { credentials: stored, source: 'store', storeKey: key };

@@ -1,13 +1,19 @@
 import { getCallerIdentity } from '../../auth/identities/sts.js';
 import type { CommandRun } from '../context.js';
-import { identityCredentials } from '../identity-credentials.js';
+import { withIdentityCredentials } from '../identity-credentials.js';
 import { colors } from '../render/colors.js';
 import { formatLocalTime, formatRemaining } from '../render/time.js';
 
 /** Who the identity is at AWS (STS GetCallerIdentity) and how long its credentials last. */
 export const run: CommandRun<{ identity?: string; format: 'text' | 'json' }> = async (ctx, options) => {
-  const resolved = await identityCredentials(ctx, { identity: options.identity, caller: 'person' });
-  const caller = await getCallerIdentity(resolved.credentials, resolved.chain.region, ctx.env);
+  const { resolved, caller } = await withIdentityCredentials(
+    ctx,
+    { identity: options.identity, caller: 'person' },
+    async (resolved) => ({
+      resolved,
+      caller: await getCallerIdentity(resolved.credentials, resolved.chain.region, ctx.env),
+    }),
+  );
   const expiration = resolved.credentials.expiration;
   if (options.format === 'json') {
     const output = {

@@ -108,3 +108,15 @@ export async function ensureSession(
     { waitMs: LOGIN_LOCK_WAIT_MS },
   );
 }
+
+/**
+ * Forgets a session AWS no longer accepts (ended elsewhere, revoked) though its token had time left,
+ * so that the next `login` signs in instead of calling it valid. Only if the store still holds that
+ * token: another process may have signed in again meanwhile.
+ */
+export async function discardRejectedSession(portal: Portal, deps: SessionDeps, accessToken: string): Promise<void> {
+  const key = sessionKey(portal);
+  await withLock(deps.dirs, key, async () => {
+    if (parseSession(await deps.store.get(key))?.accessToken === accessToken) await deps.store.delete(key);
+  });
+}
