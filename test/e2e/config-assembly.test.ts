@@ -49,6 +49,7 @@ describe('assembling the configuration', () => {
         account: { name: 'production', id: '123456789012' },
         role: 'DeployerAccess',
         default: true,
+        credentials: null,
       },
     ]);
   });

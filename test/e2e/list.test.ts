@@ -82,7 +82,7 @@ describe('rolecall list', () => {
   it('prints a table and YAML with the same identities', async () => {
     const sandbox = setUp();
     const table = await sandbox.run(['list', '--format', 'table']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+KIND\s+PROVIDER\s+ACCOUNT\s+ROLE\s+DEFAULT$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+KIND\s+PROVIDER\s+ACCOUNT\s+ROLE\s+DEFAULT\s+CREDENTIALS$/);
     expect(table.stdout).toMatch(
       /production\/DeployerAccess\s+aws\/permission-set\s+sso-prod\s+production 123456789012\s+DeployerAccess\s+yes/,
     );

@@ -219,6 +219,7 @@ describe('reachability', () => {
       AWS_ENDPOINT_URL_SSO: emulator.url,
       AWS_ENDPOINT_URL_SSO_OIDC: emulator.url,
       AWS_ENDPOINT_URL_STS: emulator.url,
+      AWS_ENDPOINT_URL_SIGNIN: emulator.url,
     });
   });
 });
