@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import type { StateDirs } from '../store/paths.js';
+import { isProcessAlive } from '../store/process-alive.js';
 import { profileName, quoteCommand, renderProfiles } from './aws-config-file.js';
 import { rolecallCommand } from './self.js';
 
@@ -20,15 +21,6 @@ const CHILD_PID_FILE = 'child-pid';
 
 const runDir = (dirs: StateDirs) => join(dirs.state, 'run');
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 function childPid(folder: string): number | undefined {
   try {
     return Number(readFileSync(join(folder, CHILD_PID_FILE), 'utf8')) || undefined;
@@ -42,9 +34,9 @@ function sweepLeftovers(dir: string): void {
   for (const name of readdirSync(dir)) {
     const folder = join(dir, name);
     const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
     const child = childPid(folder);
-    if (child === undefined || !isAlive(child)) rmSync(folder, { recursive: true, force: true });
+    if (child === undefined || !isProcessAlive(child)) rmSync(folder, { recursive: true, force: true });
   }
 }
 

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RolecallError } from '../core/errors.js';
+import { isProcessAlive } from './process-alive.js';
 
 /**
  * Writes a file so that readers see the old or the new content, never a torn one: a private temp file
@@ -40,15 +41,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   removeOrphanedTemps(path);
 }
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /**
  * A writer killed between creating its temp file and the rename leaves the temp behind; the next
  * write of the same file removes those whose process is gone (a live one may still be writing).
@@ -64,7 +56,7 @@ function removeOrphanedTemps(path: string): void {
   }
   for (const name of names) {
     const pid = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
-    if (pid && !isAlive(Number(pid))) rmSync(join(folder, name), { force: true });
+    if (pid && !isProcessAlive(Number(pid))) rmSync(join(folder, name), { force: true });
   }
 }
 

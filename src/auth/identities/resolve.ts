@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import { formatDuration } from '../../config/duration.js';
 import { ExitCode, isRolecallError, RolecallError } from '../../core/errors.js';
-import type { Logger } from '../../core/log.js';
 import { withLock } from '../../store/lock.js';
-import type { StateDirs } from '../../store/paths.js';
-import type { SecureStore } from '../../store/secure-store.js';
-import type { Clock, Interaction } from '../interaction.js';
+import type { Interaction } from '../interaction.js';
 import { discardRejectedSession, ensureSession, type SessionDeps } from '../providers/aws-sso/session.js';
 import type { CredentialStep, IdentityChain, PermissionSetStep, UserStep } from './chain.js';
 import {
@@ -23,13 +20,7 @@ import {
 /** A refresh may wait for another process's sign-in, which waits for a person. */
 const REFRESH_LOCK_WAIT_MS = 11 * 60 * 1000;
 
-export interface ResolveDeps {
-  store: SecureStore;
-  dirs: StateDirs;
-  clock: Clock;
-  env: NodeJS.ProcessEnv;
-  home: string;
-  log: Logger;
+export interface ResolveDeps extends SessionDeps {
   /** How to sign in when the SSO session has expired; without it that is an error (exit 3). */
   signIn?: { interaction: Interaction; flow: 'auto' | 'device'; openBrowser: boolean };
 }
