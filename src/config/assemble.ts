@@ -3,7 +3,7 @@ import { provisionedFilePath, type StateDirs } from '../store/paths.js';
 import type { ConfigLocation } from './discover.js';
 import type { GlobImport } from './glob.js';
 import { readWithImports } from './imports.js';
-import { ConfigError, type ConfigIssue } from './issues.js';
+import { ConfigError, type ConfigIssue, displayPath } from './issues.js';
 import { isPlainMap, mergeSources, type PlainMap } from './merge.js';
 import { type Origins, readYamlFile, type YamlSource } from './read-yaml.js';
 import type { RolecallConfig } from './schema.js';
@@ -109,8 +109,40 @@ export function assembleConfig(location: ConfigLocation, dirs: StateDirs): Assem
     provisioned[provider] = found.info;
   }
 
-  const { value, origins } = mergeSources([...provisionedSources, ...imported.sources]);
-  const validated = validateConfig(value, origins, imported.atmosFiles, undiscoveredProviders(value, provisioned));
+  const validate = () => {
+    const { value, origins } = mergeSources([...provisionedSources, ...imported.sources]);
+    const result = validateConfig(value, origins, imported.atmosFiles, undiscoveredProviders(value, provisioned));
+    return { origins, ...result };
+  };
+  let validated = validate();
+  // Errors inside a provisioned file mean it was damaged (it is generated): it is set aside like an
+  // unreadable one, and the user's own files are judged without it.
+  const damaged = new Set(
+    validated.issues.flatMap((issue) =>
+      issue.severity === 'error' && issue.at && provisionedSources.some((source) => source.file === issue.at!.file)
+        ? [issue.at.file]
+        : [],
+    ),
+  );
+  if (damaged.size > 0) {
+    for (const [provider, info] of Object.entries(provisioned)) {
+      if (!damaged.has(info.file)) continue;
+      const first = validated.issues.find((issue) => issue.at?.file === info.file);
+      warnings.push({
+        severity: 'warning',
+        message: `provisioned identities of ${provider} in ${info.file} are damaged and were skipped (line ${first?.at?.line}: ${first?.pointer ? `${displayPath(first.pointer)} ` : ''}${first?.message})`,
+        hint: `run \`rolecall login --provider ${provider}\` to rebuild the file`,
+      });
+      delete provisioned[provider];
+    }
+    provisionedSources.splice(
+      0,
+      provisionedSources.length,
+      ...provisionedSources.filter((source) => !damaged.has(source.file)),
+    );
+    validated = validate();
+  }
+  const { origins } = validated;
   const issues = [...warnings, ...validated.issues];
   if (!validated.config) throw new ConfigError(issues);
   return {
