@@ -76,7 +76,9 @@ export async function identityCredentials(
       }
     }
   } catch (error) {
-    ctx.log.debug(`could not note the cached credentials for credential-process: ${(error as Error).message}`);
+    // Only a planted symbolic link deserves the person's attention; a full disk costs speed, not answers.
+    const say = isRolecallError(error) && error.code === 'symlink-refused' ? ctx.log.warn : ctx.log.debug;
+    say(`could not note the cached credentials for credential-process: ${(error as Error).message}`);
   }
   const forget = async () => {
     for (const key of resolved.chainKeys) await store.delete(key);

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../cli/context.js';
 import { isLogLevel } from '../core/log.js';
 import type { StateDirs } from '../store/paths.js';
+import { keepStateFoldersPrivate } from '../store/private-folders.js';
 import type { ProvisionedInfo } from './assemble.js';
 import {
   type ConfigSources,
@@ -63,6 +64,7 @@ export async function loadConfig(
   dirs: StateDirs,
   options: LoadOptions = {},
 ): Promise<LoadedConfig> {
+  keepStateFoldersPrivate(dirs, ctx.log);
   const location = findConfigFile({ flag: ctx.globals.config, env: ctx.env, cwd: ctx.cwd, userConfigDir: dirs.config });
   if (!location) {
     ctx.log.debug('no configuration file found; using an empty configuration');

@@ -5,10 +5,12 @@ const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error:
 /**
  * Shapes of AWS secrets: access key ids, and long opaque runs of token alphabet with letters and
  * digits mixed (tokens, secret keys, session tokens). Path separators end a run, so file paths stay
- * readable. Whatever the logger prints passes through this and through the secrets registered at
- * run time, so a secret that slips into a message is still not shown.
+ * readable, and a run of lowercase hex alone (a hashed file name) is not taken for a secret. Whatever
+ * the logger prints passes through this and through the secrets registered at run time, so a secret
+ * that slips into a message is still not shown.
  */
-const SECRET_SHAPES = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b|(?=[A-Za-z+=_-]*\d)(?=[\d+=_-]*[A-Za-z])[A-Za-z0-9+=_-]{32,}/g;
+const SECRET_SHAPES =
+  /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b|(?![0-9a-f]{32,}(?![A-Za-z0-9+=_-]))(?=[A-Za-z+=_-]*\d)(?=[\d+=_-]*[A-Za-z])[A-Za-z0-9+=_-]{32,}/g;
 const knownSecrets = new Set<string>();
 
 /** Makes every later log line hide this exact value, whatever its shape. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../store/atomic-write.js';
+import { refuseSymlink, writeFileAtomic } from '../store/atomic-write.js';
 import type { StateDirs } from '../store/paths.js';
 import { isProcessAlive } from '../store/process-alive.js';
 import { profileName, quoteCommand, renderProfiles } from './aws-config-file.js';
@@ -18,6 +18,7 @@ export interface IsolatedConfig {
 }
 
 const CHILD_PID_FILE = 'child-pid';
+const RUN_FOLDER = /^[1-9]\d*-[0-9a-f]{8}$/;
 
 const runDir = (dirs: StateDirs) => join(dirs.state, 'run');
 
@@ -33,8 +34,10 @@ function childPid(folder: string): number | undefined {
 function sweepLeftovers(dir: string): void {
   for (const name of readdirSync(dir)) {
     const folder = join(dir, name);
+    // Only rolecall's own folders: anything else there is left alone.
+    if (!RUN_FOLDER.test(name) || !lstatSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
     const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
+    if (pid === process.pid || isProcessAlive(pid)) continue;
     const child = childPid(folder);
     if (child === undefined || !isProcessAlive(child)) rmSync(folder, { recursive: true, force: true });
   }
@@ -51,6 +54,7 @@ export function writeIsolatedConfig(
   input: { identity: string; region: string; configFile: string },
 ): IsolatedConfig {
   const parent = runDir(dirs);
+  refuseSymlink(parent);
   mkdirSync(parent, { recursive: true, mode: 0o700 });
   sweepLeftovers(parent);
   const dir = join(parent, `${process.pid}-${randomBytes(4).toString('hex')}`);

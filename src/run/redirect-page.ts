@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomic } from '../store/atomic-write.js';
+import { refuseSymlink, writeFileAtomic } from '../store/atomic-write.js';
 import type { StateDirs } from '../store/paths.js';
 
 /** Console sign-in tokens last 15 minutes; a page older than that is worthless and removed. */
 const PAGE_LIFETIME_MS = 15 * 60 * 1000;
+const PAGE_NAME = /^[0-9a-f]{16}\.html$/;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.codePointAt(0)};`);
 
@@ -17,10 +18,13 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${cha
  */
 export function writeRedirectPage(dirs: StateDirs, secretUrl: string): string {
   const dir = join(dirs.state, 'console');
+  refuseSymlink(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) > PAGE_LIFETIME_MS) {
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    // Only rolecall's own pages: anything else there is left alone.
+    if (PAGE_NAME.test(name) && stats?.isFile() && Date.now() - stats.mtimeMs > PAGE_LIFETIME_MS) {
       rmSync(path, { force: true });
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import type { StateDirs } from './paths.js';
@@ -76,7 +76,16 @@ export function readCredentialIndex(
 ): CredentialIndexEntry | undefined {
   let text: string;
   try {
-    text = readFileSync(credentialIndexPath(dirs, configFile, identity), 'utf8');
+    // O_NOFOLLOW: an entry replaced by a symbolic link is not read through.
+    const fd = openSync(
+      credentialIndexPath(dirs, configFile, identity),
+      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0),
+    );
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }

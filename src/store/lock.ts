@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import fs, { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolecallError } from '../core/errors.js';
@@ -18,6 +18,11 @@ const DEFAULT_STALE_MS = 5_000;
 const HEARTBEAT_MS = 1_000;
 const MIN_STALE_MS = 2 * HEARTBEAT_MS;
 const MAX_POLL_MS = 250;
+
+const privateMkdirFs = {
+  ...fs,
+  mkdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) => fs.mkdir(path, 0o700, callback),
+};
 
 /**
  * Runs `work` while holding the cross-process lock called `name`, so that processes racing for the same
@@ -78,6 +83,8 @@ async function acquire(
         update: HEARTBEAT_MS,
         // The default throws from a timer, which would crash the holder; at worst the work runs twice.
         onCompromised: () => undefined,
+        // Private like every folder rolecall makes (proper-lockfile would use the umask's 0755).
+        fs: privateMkdirFs,
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(path, error);
@@ -107,7 +114,7 @@ function removeIfStale(path: string, staleMs: number): boolean {
   if (age < staleMs) return false;
   const recovery = `${path}.recovery`;
   try {
-    mkdirSync(recovery);
+    mkdirSync(recovery, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(recovery, error);
     // Recovery takes a moment; one this old was abandoned by a process killed in the middle of it.

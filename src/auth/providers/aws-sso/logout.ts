@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsCliCacheDir } from './aws-cli-cache.js';
-import type { Portal } from './portal.js';
+import { normalizeStartUrl, type Portal } from './portal.js';
 import { parseSession } from './records.js';
 import { type SessionDeps, sessionKey } from './session.js';
 
@@ -40,7 +40,17 @@ export async function logoutPortal(
     } catch {
       continue;
     }
-    if (parseSession(text)?.accessToken === session.accessToken) rmSync(file, { force: true });
+    // The copy rolecall exported, also when a refresh has since renewed the token it holds: same portal,
+    // and rolecall's client registration (an AWS CLI login of its own there has another).
+    const exported = parseSession(text);
+    const ours =
+      exported?.accessToken === session.accessToken ||
+      (exported !== undefined &&
+        session.clientId !== undefined &&
+        exported.clientId === session.clientId &&
+        normalizeStartUrl(exported.startUrl) === normalizeStartUrl(portal.startUrl) &&
+        exported.region === portal.region);
+    if (ours) rmSync(file, { force: true });
   }
   return result;
 }
