@@ -1,30 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { Sandbox, startProcess } from '../support/cli.js';
-import { emulator, opCount, START_URL, ssoConfig } from '../support/emulator.js';
+import { opCount, START_URL, signedInSandbox, ssoConfig } from '../support/emulator.js';
 import { pythonWithBoto3 } from '../support/python.js';
-
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
-
-async function setUp() {
-  const { emu, env } = await emulator({ autoApprove: true });
-  running.push(emu);
-  const sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', ssoConfig());
-  return { emu, env, sandbox, run: (args: string[]) => sandbox.run(args, { env }) };
-}
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const cliTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 describe('working with the AWS CLI login cache', () => {
   it('uses a valid AWS CLI token for the same portal instead of signing in', async () => {
-    const { emu, env, run, sandbox } = await setUp();
+    const { emu, env, run, sandbox } = await signedInSandbox({ config: ssoConfig(), login: false });
     // A token signed in elsewhere on the same portal, in the AWS CLI's cache format.
     const elsewhere = new Sandbox();
     elsewhere.write('rolecall.yaml', ssoConfig());
@@ -45,7 +31,7 @@ describe('working with the AWS CLI login cache', () => {
   });
 
   it('ignores an AWS CLI token for another portal or one that has expired', async () => {
-    const { run, sandbox } = await setUp();
+    const { run, sandbox } = await signedInSandbox({ config: ssoConfig(), login: false });
     const token = { region: 'us-east-1', accessToken: 'x'.repeat(40), expiresAt: cliTime(Date.now() + 3600_000) };
     sandbox.write('.aws/sso/cache/a.json', JSON.stringify({ ...token, startUrl: 'https://other.awsapps.com/start' }));
     sandbox.write(
@@ -57,7 +43,7 @@ describe('working with the AWS CLI login cache', () => {
   });
 
   it('exports the session so that boto3 uses it with no login of its own', async () => {
-    const { emu, env, run, sandbox } = await setUp();
+    const { emu, env, run, sandbox } = await signedInSandbox({ config: ssoConfig(), login: false });
     const python = pythonWithBoto3();
     const login = await run(['login', '--use-device-code', '--export-aws-cli-cache']);
     expect(login.stderr).toContain('exported for the AWS CLI and SDKs as sso-session sso-prod');

@@ -1,47 +1,21 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator, EmulatorOptions } from '../../src/emulator/index.js';
-import { type CliResult, cliPath, Sandbox, STACK_FRAME, startProcess } from '../support/cli.js';
-import { emulator, opCount, START_URL } from '../support/emulator.js';
-
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import { type CliResult, cliPath, type Sandbox, STACK_FRAME, startProcess } from '../support/cli.js';
+import { emulator, opCount, providerConfig, signedInSandbox } from '../support/emulator.js';
 
 /** A provider without auto-provisioning, and one manual identity: DeployerAccess in `account`. */
-const deployerConfig = (account = '222222222222') => `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-  identities:
+const deployerConfig = (account = '222222222222') =>
+  providerConfig({
+    extra: `  identities:
     deployer:
       kind: aws/permission-set
       via: { provider: sso-prod }
       principal: { name: DeployerAccess, account: { id: "${account}" } }
-`;
-
-async function setUp(options: EmulatorOptions = {}, config = deployerConfig()) {
-  const { emu, env } = await emulator({ autoApprove: true, ...options });
-  running.push(emu);
-  const sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', config);
-  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => sandbox.run(args, { env: { ...env, ...extraEnv } });
-  return { emu, env, sandbox, run };
-}
-
-/** Signs in, then forgets how many calls that took, so the counts that follow are the test's own. */
-async function loggedIn(options: EmulatorOptions = {}, config = deployerConfig()) {
-  const context = await setUp(options, config);
-  const login = await context.run(['login', '--use-device-code']);
-  expect(login.code, login.stderr).toBe(0);
-  context.emu.resetStats();
-  return context;
-}
+`,
+  });
 
 interface ProcessCredentials {
   Version: number;
@@ -118,7 +92,7 @@ const withoutTerminal = (sandbox: Sandbox, env: NodeJS.ProcessEnv, args: string[
 
 describe('rolecall credential-process', () => {
   it('prints Version 1 JSON whose keys STS accepts as the identity', async () => {
-    const { emu, run } = await loggedIn();
+    const { emu, run } = await signedInSandbox({ config: deployerConfig() });
 
     const credentials = parseOutput(await run(['credential-process', '--identity', 'deployer']));
 
@@ -144,7 +118,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('answers a second call from the cache with the same credentials, without loading the configuration', async () => {
-    const { emu, run, sandbox } = await loggedIn();
+    const { emu, run, sandbox } = await signedInSandbox({ config: deployerConfig() });
     const first = await run(['credential-process', '--identity', 'deployer']);
     parseOutput(first);
     // The full path reads the configuration through its compiled form; the cached answer does not.
@@ -162,7 +136,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('answers from the cache for ROLECALL_IDENTITY too, and with --identity=NAME', async () => {
-    const { emu, run } = await loggedIn();
+    const { emu, run } = await signedInSandbox({ config: deployerConfig() });
     const first = parseOutput(await run(['credential-process'], { ROLECALL_IDENTITY: 'deployer' }));
     const viaEnv = parseOutput(await run(['credential-process'], { ROLECALL_IDENTITY: 'deployer' }));
     const inline = parseOutput(await run(['credential-process', '--identity=deployer']));
@@ -172,7 +146,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('makes one GetRoleCredentials for 50 parallel calls with a cold cache, all printing the same', async () => {
-    const { emu, run } = await loggedIn();
+    const { emu, run } = await signedInSandbox({ config: deployerConfig() });
 
     const results = await Promise.all(
       Array.from({ length: 50 }, () => run(['credential-process', '--identity', 'deployer'])),
@@ -187,7 +161,7 @@ describe('rolecall credential-process', () => {
 
   it('makes one session refresh and one GetRoleCredentials for 50 parallel calls on an expiring session', async () => {
     // Tokens that live 5 minutes are inside the refresh window once they are more than a minute old.
-    const { emu, run, sandbox } = await loggedIn({ tokenTtl: 300 });
+    const { emu, run, sandbox } = await signedInSandbox({ config: deployerConfig(), emulator: { tokenTtl: 300 } });
     ageSession(sandbox, 120);
 
     const results = await Promise.all(
@@ -202,7 +176,7 @@ describe('rolecall credential-process', () => {
   }, 180_000);
 
   it('fetches credentials again when the cached ones have less than 10 minutes left', async () => {
-    const { emu, run } = await loggedIn({ credentialTtl: 300 });
+    const { emu, run } = await signedInSandbox({ config: deployerConfig(), emulator: { credentialTtl: 300 } });
 
     const first = parseOutput(await run(['credential-process', '--identity', 'deployer']));
     const second = parseOutput(await run(['credential-process', '--identity', 'deployer']));
@@ -213,7 +187,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('does not answer from the cache once the configuration points the identity elsewhere', async () => {
-    const { emu, run, sandbox } = await loggedIn();
+    const { emu, run, sandbox } = await signedInSandbox({ config: deployerConfig() });
     const before = parseOutput(await run(['credential-process', '--identity', 'deployer']));
     expect((await callerOf(emu, before)).Account).toBe('222222222222');
 
@@ -230,7 +204,7 @@ describe('rolecall credential-process', () => {
     const providerOnly = `import: ["auth.d/*.yaml"]\n${deployerConfig().slice(0, deployerConfig().indexOf('  identities:'))}`;
     const imported = (account: string) =>
       `auth:\n  identities:\n    deployer:\n      kind: aws/permission-set\n      via: { provider: sso-prod }\n      principal: { name: DeployerAccess, account: { id: "${account}" } }\n`;
-    const { emu, run, sandbox } = await setUp({}, providerOnly);
+    const { emu, run, sandbox } = await signedInSandbox({ config: providerOnly, login: false });
     sandbox.write('auth.d/deployer.yaml', imported('222222222222'));
     expect((await run(['login', '--use-device-code'])).code).toBe(0);
     const before = parseOutput(await run(['credential-process', '--identity', 'deployer']));
@@ -243,10 +217,9 @@ describe('rolecall credential-process', () => {
   });
 
   it('does not answer from the cache when pointed at another endpoint', async () => {
-    const { run, sandbox } = await loggedIn();
+    const { run, sandbox } = await signedInSandbox({ config: deployerConfig() });
     parseOutput(await run(['credential-process', '--identity', 'deployer']));
     const { emu: other, env: otherEnv } = await emulator({ autoApprove: true });
-    running.push(other);
 
     // The same portal behind another endpoint, which knows neither these credentials nor the session.
     const result = await withoutTerminal(sandbox, otherEnv, ['credential-process', '--identity', 'deployer']);
@@ -257,7 +230,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('fails with exit 3 and names `rolecall login` when there is no session and no terminal', async () => {
-    const { emu, env, sandbox } = await setUp();
+    const { emu, env, sandbox } = await signedInSandbox({ config: deployerConfig(), login: false });
 
     const result = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
 
@@ -270,7 +243,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('fails with exit 3 when the session has expired and cannot be refreshed, and there is no terminal', async () => {
-    const { emu, env, sandbox } = await loggedIn({ tokenTtl: 300 });
+    const { emu, env, sandbox } = await signedInSandbox({ config: deployerConfig(), emulator: { tokenTtl: 300 } });
     ageSession(sandbox, 120);
     emu.revokeTokens({ refreshTokens: true });
 
@@ -285,7 +258,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('fails with exit 3 naming `rolecall login --provider sso-prod` once the session was ended at AWS', async () => {
-    const { emu, env, sandbox } = await loggedIn();
+    const { emu, env, sandbox } = await signedInSandbox({ config: deployerConfig() });
     // Logged out elsewhere (or revoked by an administrator): the token still looks valid here.
     emu.revokeTokens();
 
@@ -298,7 +271,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('works again after the `rolecall login` its hint asks for, once the session was ended at AWS', async () => {
-    const { emu, env, sandbox, run } = await loggedIn();
+    const { emu, env, sandbox, run } = await signedInSandbox({ config: deployerConfig() });
     emu.revokeTokens();
     const failed = await withoutTerminal(sandbox, env, ['credential-process', '--identity', 'deployer']);
     expect(failed.code).toBe(3);
@@ -314,7 +287,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('fails with exit 3 after logout, not answering from the cache', async () => {
-    const { env, run, sandbox } = await loggedIn();
+    const { env, run, sandbox } = await signedInSandbox({ config: deployerConfig() });
     parseOutput(await run(['credential-process', '--identity', 'deployer']));
     expect((await run(['logout'])).code).toBe(0);
 
@@ -326,7 +299,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('keeps every secret off stderr, even at debug level, and stdout holds the JSON alone', async () => {
-    const { run, sandbox } = await loggedIn({ tokenTtl: 300 });
+    const { run, sandbox } = await signedInSandbox({ config: deployerConfig(), emulator: { tokenTtl: 300 } });
     ageSession(sandbox, 120);
     const outputs = [
       // A session refresh and a fetch...
@@ -346,7 +319,7 @@ describe('rolecall credential-process', () => {
   });
 
   it('keeps the index and the secrets private, and no secret in the cache folder', async () => {
-    const { run, sandbox } = await loggedIn();
+    const { run, sandbox } = await signedInSandbox({ config: deployerConfig() });
     const credentials = parseOutput(await run(['credential-process', '--identity', 'deployer']));
 
     const index = sandbox.files('.cache/rolecall/credentials');

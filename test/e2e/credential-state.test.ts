@@ -1,37 +1,18 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import { Sandbox } from '../support/cli.js';
-import { emulator, ssoConfig } from '../support/emulator.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../support/cli.js';
+import { providerConfig, signedInSandbox } from '../support/emulator.js';
 
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
-
-const CHAINED = `  identities:
+const CONFIG = providerConfig({
+  autoProvision: true,
+  extra: `  identities:
     deployer:
       kind: aws/assume-role
       via: { identity: production/AdministratorAccess }
       principal: { assume_role: "arn:aws:iam::222222222222:role/Deployer" }
-`;
-
-async function signedIn(options: Parameters<typeof emulator>[0] = {}) {
-  const { emu, env } = await emulator({ autoApprove: true, ...options });
-  running.push(emu);
-  const sandbox = new Sandbox();
-  sandbox.write(
-    'rolecall.yaml',
-    ssoConfig(['sso-prod'], '').replace(
-      'region: us-east-1\n',
-      'region: us-east-1\n      auto_provision_identities: true\n',
-    ) + CHAINED,
-  );
-  const run = (args: string[]) => sandbox.run(args, { env });
-  expect((await run(['login', '--use-device-code'])).code).toBe(0);
-  return { emu, sandbox, run };
-}
+`,
+});
 
 const identitiesJson = async (run: (args: string[]) => Promise<{ stdout: string }>) =>
   JSON.parse((await run(['list', '--format', 'json'])).stdout).identities as {
@@ -46,7 +27,7 @@ const indexFiles = (sandbox: Sandbox) => {
 
 describe('credential states in list', () => {
   it('marks only the identities whose credentials are cached, with the time left', async () => {
-    const { run } = await signedIn();
+    const { run } = await signedInSandbox({ config: CONFIG });
     expect((await run(['whoami', '--identity', 'production/AdministratorAccess'])).code).toBe(0);
     const tree = (await run(['list'])).stdout;
     expect(tree).toMatch(/production\/AdministratorAccess {2}222222222222 {2}● (59|60)m\n/);
@@ -61,7 +42,7 @@ describe('credential states in list', () => {
   });
 
   it('says credentials are expiring within 15 minutes, and expired once past', async () => {
-    const { run, sandbox } = await signedIn({ credentialTtl: 12 * 60 });
+    const { run, sandbox } = await signedInSandbox({ config: CONFIG, emulator: { credentialTtl: 12 * 60 } });
     expect((await run(['whoami', '--identity', 'production/ReadOnlyAccess'])).code).toBe(0);
     const state = async () =>
       (await identitiesJson(run)).find((row) => row.name === 'production/ReadOnlyAccess')?.credentials?.state;
@@ -75,7 +56,7 @@ describe('credential states in list', () => {
   });
 
   it('logout deletes the cached credentials of the portal, chained ones included', async () => {
-    const { run, sandbox } = await signedIn();
+    const { run, sandbox } = await signedInSandbox({ config: CONFIG });
     expect((await run(['whoami', '--identity', 'deployer'])).code).toBe(0);
     const secretsBefore = readdirSync(sandbox.path('.local', 'state', 'rolecall', 'secrets')).length;
     const logout = await run(['logout']);

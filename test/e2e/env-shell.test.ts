@@ -1,28 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { cliPath, repoRoot, Sandbox, startProcess } from '../support/cli.js';
-import { emulator, START_URL } from '../support/emulator.js';
+import {
+  HOSTILE_IDENTITY,
+  HOSTILE_IDENTITY_CONFIG,
+  type SignedInSandbox,
+  signedInSandbox,
+} from '../support/emulator.js';
 
 const ADMIN = 'production/AdministratorAccess';
-/** A manual identity whose name every quoting layer could get wrong: quotes, `$`, backticks, a backslash, accents. */
-const HOSTILE = "dev's $HOME `x` \\ ünï";
-
-const CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-  identities:
-    ${JSON.stringify(HOSTILE)}:
-      kind: aws/assume-role
-      via: { identity: ${ADMIN} }
-      principal: { assume_role: "arn:aws:iam::333333333333:role/Deployer", session_name: interop }
-`;
 
 /** The variables `env` sets, in the order it prints them. */
 const PRINTED = [
@@ -107,22 +96,13 @@ exec "$RC_NODE" "$RC_CALLER"
 
 describe('rolecall env and rolecall shell', () => {
   let emu: Emulator;
-  let emuEnv: NodeJS.ProcessEnv;
+  let env: NodeJS.ProcessEnv;
+  let run: SignedInSandbox['run'];
   const sandbox = new Sandbox();
   const caller = sandbox.path('scripts', 'caller.cjs');
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    ...sandbox.env,
-    ...emuEnv,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    RC_NODE: process.execPath,
-    RC_CLI: cliPath,
-    RC_CALLER: caller,
-    ...extra,
-  });
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => sandbox.run(args, { env: env(extra) });
   /** Runs a shell in the sandbox, as a user at their prompt would. */
   const shell = (command: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
-    startProcess(command, args, { cwd: sandbox.home, env: env(extra) }).done;
+    startProcess(command, args, { cwd: sandbox.home, env: { ...sandbox.env, ...env, ...extra } }).done;
   /** The identity's variables, as `env --format json` gives them. */
   const variables = async (identity: string): Promise<Record<string, string>> => {
     const result = await run(['env', '--identity', identity, '--format', 'json']);
@@ -131,16 +111,20 @@ describe('rolecall env and rolecall shell', () => {
   };
 
   beforeAll(async () => {
-    ({ emu, env: emuEnv } = await emulator({ autoApprove: true }));
-    sandbox.write('rolecall.yaml', CONFIG);
     sandbox.write(join('scripts', 'caller.cjs'), CALLER);
     chmodSync(sandbox.write(join('scripts', 'printing-shell'), PRINTING_SHELL), 0o755);
     chmodSync(sandbox.write(join('scripts', 'switching-shell'), SWITCHING_SHELL), 0o755);
-    const login = await run(['login', '--use-device-code']);
-    expect(login.code, login.stderr).toBe(0);
+    ({ emu, env, run } = await signedInSandbox({
+      sandbox,
+      config: HOSTILE_IDENTITY_CONFIG,
+      env: {
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        RC_NODE: process.execPath,
+        RC_CLI: cliPath,
+        RC_CALLER: caller,
+      },
+    }));
   });
-
-  afterAll(() => emu?.close());
 
   describe('rolecall env', () => {
     it("prints JSON with the identity's keys, their expiry, the region and the identity, and nothing on stderr", async () => {
@@ -195,16 +179,16 @@ describe('rolecall env and rolecall shell', () => {
         powershell: `$Env:ROLECALL_IDENTITY = 'dev''s $HOME \`x\` \\ ünï'`,
       };
       for (const [format, line] of Object.entries(expected)) {
-        const result = await run(['env', '--identity', HOSTILE, '--format', format]);
+        const result = await run(['env', '--identity', HOSTILE_IDENTITY, '--format', format]);
         expect(result.code, result.stderr).toBe(0);
         expect(settingLines(result.stdout, format).at(-1), format).toBe(line);
       }
-      const json = await run(['env', '--identity', HOSTILE, '--format', 'json']);
-      expect(JSON.parse(json.stdout).ROLECALL_IDENTITY).toBe(HOSTILE);
+      const json = await run(['env', '--identity', HOSTILE_IDENTITY, '--format', 'json']);
+      expect(JSON.parse(json.stdout).ROLECALL_IDENTITY).toBe(HOSTILE_IDENTITY);
     });
 
     it('refuses dotenv for a name dotenv cannot spell with an error of its own, not an unexpected failure', async () => {
-      const result = await run(['env', '--identity', HOSTILE, '--format', 'dotenv']);
+      const result = await run(['env', '--identity', HOSTILE_IDENTITY, '--format', 'dotenv']);
 
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('dotenv');
@@ -217,7 +201,7 @@ describe('rolecall env and rolecall shell', () => {
         'bash',
         ['-c', 'eval "$("$RC_NODE" "$RC_CLI" env --identity "$ID")" && exec "$RC_NODE" "$RC_CALLER"'],
         {
-          ID: HOSTILE,
+          ID: HOSTILE_IDENTITY,
           AWS_ACCESS_KEY_ID: 'AKIAPARENTPARENTPARE',
           AWS_SECRET_ACCESS_KEY: 'parent-secret',
           AWS_SESSION_TOKEN: 'parent-token',
@@ -229,7 +213,7 @@ describe('rolecall env and rolecall shell', () => {
       expect(JSON.parse(result.stdout)).toEqual({
         Account: '333333333333',
         Arn: 'arn:aws:sts::333333333333:assumed-role/Deployer/interop',
-        identity: HOSTILE,
+        identity: HOSTILE_IDENTITY,
       });
     });
 
@@ -240,14 +224,14 @@ describe('rolecall env and rolecall shell', () => {
         const result = await shell(
           'fish',
           ['--no-config', '-c', '$RC_NODE $RC_CLI env --identity $ID --format fish | source; exec $RC_NODE $RC_CALLER'],
-          { ID: HOSTILE },
+          { ID: HOSTILE_IDENTITY },
         );
 
         expect(result.code, result.stderr).toBe(0);
         expect(JSON.parse(result.stdout)).toEqual({
           Account: '333333333333',
           Arn: 'arn:aws:sts::333333333333:assumed-role/Deployer/interop',
-          identity: HOSTILE,
+          identity: HOSTILE_IDENTITY,
         });
       },
     );

@@ -1,28 +1,18 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { cliPath, repoRoot, Sandbox } from '../support/cli.js';
-import { emulator, opCount, START_URL } from '../support/emulator.js';
+import {
+  HOSTILE_IDENTITY,
+  HOSTILE_IDENTITY_CONFIG,
+  opCount,
+  type SignedInSandbox,
+  signedInSandbox,
+} from '../support/emulator.js';
 
 const ADMIN = 'production/AdministratorAccess';
-/** A manual identity whose name every quoting layer could get wrong: quotes, `$`, backticks, a backslash, accents. */
-const HOSTILE = "dev's $HOME `x` \\ ünï";
-
-const CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-  identities:
-    ${JSON.stringify(HOSTILE)}:
-      kind: aws/assume-role
-      via: { identity: ${ADMIN} }
-      principal: { assume_role: "arn:aws:iam::333333333333:role/Deployer", session_name: interop }
-`;
 
 /** What the AWS SDK, the AWS CLI or Terraform would take as credentials or a profile choice from a parent shell. */
 const INHERITED = {
@@ -112,18 +102,13 @@ const node = process.execPath;
 
 describe('rolecall exec', () => {
   let emu: Emulator;
-  let emuEnv: NodeJS.ProcessEnv;
+  let env: NodeJS.ProcessEnv;
+  let run: SignedInSandbox['run'];
+  let start: SignedInSandbox['start'];
   const sandbox = new Sandbox();
   const script = (name: string) => sandbox.path('scripts', name);
   const runDir = sandbox.path('.local', 'state', 'rolecall', 'run');
   const runFolders = () => (existsSync(runDir) ? readdirSync(runDir) : []);
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    ...emuEnv,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...extra,
-  });
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => sandbox.run(args, { env: env(extra) });
-  const start = (args: string[], extra: NodeJS.ProcessEnv = {}) => sandbox.start(args, { env: env(extra) });
   const json = (text: string) => {
     try {
       return JSON.parse(text);
@@ -133,8 +118,6 @@ describe('rolecall exec', () => {
   };
 
   beforeAll(async () => {
-    ({ emu, env: emuEnv } = await emulator({ autoApprove: true }));
-    sandbox.write('rolecall.yaml', CONFIG);
     for (const [name, text] of Object.entries({
       'print-env.cjs': PRINT_ENV,
       'caller.cjs': CALLER,
@@ -146,11 +129,12 @@ describe('rolecall exec', () => {
       sandbox.write(join('scripts', name), text);
     }
     for (const tool of ['terraform', 'tofu']) chmodSync(sandbox.write(join('bin', tool), FAKE_TOOL), 0o755);
-    const login = await run(['login', '--use-device-code']);
-    expect(login.code, login.stderr).toBe(0);
+    ({ emu, env, run, start } = await signedInSandbox({
+      sandbox,
+      config: HOSTILE_IDENTITY_CONFIG,
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    }));
   });
-
-  afterAll(() => emu?.close());
 
   it('gives the child exactly the documented AWS variables and none of the credentials it would have inherited', async () => {
     const result = await run(['exec', '--identity', ADMIN, '--', node, script('print-env.cjs')], {
@@ -310,7 +294,7 @@ describe('rolecall exec', () => {
     const marker = sandbox.path('sigint-count');
     const running = sandbox.startInTerminal(
       ['exec', '--identity', ADMIN, '--', node, script('count-sigint.cjs'), marker],
-      { env: env() },
+      { env },
     );
     await running.waitFor('stdout', /ready/);
 
@@ -341,7 +325,7 @@ describe('rolecall exec', () => {
 
     const result = await sandbox.run(['exec', '--identity', ADMIN, '--', node, script('caller.cjs')], {
       cwd: project,
-      env: env({ CHDIR_TO: '/' }),
+      env: { ...env, CHDIR_TO: '/' },
     });
 
     expect(result.code, result.stderr).toBe(0);
@@ -368,7 +352,7 @@ describe('rolecall exec', () => {
   });
 
   it('runs a child as an identity whose name needs quoting everywhere, chained through another role', async () => {
-    const result = await run(['exec', '--identity', HOSTILE, '--', node, script('caller.cjs')]);
+    const result = await run(['exec', '--identity', HOSTILE_IDENTITY, '--', node, script('caller.cjs')]);
 
     expect(result.code, result.stderr).toBe(0);
     expect(json(result.stdout)).toEqual({

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator, Org } from '../../src/emulator/index.js';
-import { type RunningProcess, Sandbox } from '../support/cli.js';
-import { emulator, opCount, ssoConfig } from '../support/emulator.js';
+import { type CliResult, type RunningProcess, Sandbox } from '../support/cli.js';
+import { opCount, providerConfig, signedInSandbox } from '../support/emulator.js';
 
 // The fuzzy identity picker (src/cli/select-identity.ts) in a real pseudo-terminal (`script`), fed keys
 // through a pipe: `rolecall whoami` with no identity chosen, against the in-process emulator after a
@@ -25,7 +25,7 @@ const ORG: Org = {
 };
 const IDENTITIES = ORG.accounts.length * ROLES.length;
 const accountId = (name: string) => ORG.accounts.find((account) => account.name === name)!.id;
-const CONFIG = ssoConfig().replace('region: us-east-1\n', 'region: us-east-1\n      auto_provision_identities: true\n');
+const CONFIG = providerConfig({ autoProvision: true });
 
 const KEY = { down: '\u001b[B', enter: '\r', escape: '\u001b', ctrlC: '\u0003' };
 
@@ -86,21 +86,13 @@ class Terminal {
 let emu: Emulator;
 let sandbox: Sandbox;
 let env: NodeJS.ProcessEnv;
-let piped: Awaited<ReturnType<Sandbox['run']>>;
+let piped: CliResult;
 
 beforeAll(async () => {
-  const started = await emulator({ autoApprove: true, org: ORG, latencyMs: 10 });
-  emu = started.emu;
-  env = started.env;
-  sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', CONFIG);
   // Signed in and the 300 identities discovered, stderr not a terminal.
-  piped = await sandbox.run(['login', '--use-device-code'], { env });
-  expect(piped.code, piped.stderr).toBe(0);
-});
-
-afterAll(async () => {
-  await emu?.close();
+  const signedIn = await signedInSandbox({ emulator: { org: ORG, latencyMs: 10 }, config: CONFIG });
+  ({ emu, env, sandbox } = signedIn);
+  piped = signedIn.login!;
 });
 
 /** `rolecall whoami` on a terminal, with no identity chosen: the picker opens. */

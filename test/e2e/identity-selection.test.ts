@@ -1,20 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, type EmulatorOptions, generateOrg } from '../../src/emulator/index.js';
-import { type CliResult, Sandbox, STACK_FRAME } from '../support/cli.js';
-import { emulator, opCount, START_URL } from '../support/emulator.js';
-
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
-
-const provider = (extra = '') => `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-${extra}`;
+import { describe, expect, it } from 'vitest';
+import { generateOrg } from '../../src/emulator/index.js';
+import { type CliResult, parseWhoami, STACK_FRAME } from '../support/cli.js';
+import { opCount, providerConfig, signedInSandbox } from '../support/emulator.js';
 
 /** An identity for a permission set in an account given by id (`id`) or by name only (`name`). */
 const permissionSet = (name: string, role: string, account: { id?: string; name?: string }, extra = '') =>
@@ -31,40 +18,8 @@ const assumeRole = (name: string, via: string, roleArn: string, extra = '') =>
       principal: { assume_role: "${roleArn}"${extra} }
 `;
 
-const identities = (...entries: string[]) => `  identities:\n${entries.join('')}`;
-
-async function setUp(config: string, options: EmulatorOptions = {}) {
-  const { emu, env } = await emulator({ autoApprove: true, ...options });
-  running.push(emu);
-  const sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', config);
-  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => sandbox.run(args, { env: { ...env, ...extraEnv } });
-  return { emu, env, sandbox, run };
-}
-
-async function loggedIn(config: string, options: EmulatorOptions = {}) {
-  const context = await setUp(config, options);
-  const login = await context.run(['login', '--use-device-code']);
-  expect(login.code, login.stderr).toBe(0);
-  context.emu.resetStats();
-  return context;
-}
-
-interface Whoami {
-  identity: string;
-  account: string;
-  arn: string;
-  user_id: string;
-  region: string;
-  expiration: string | null;
-  credentials: string;
-  duration_note: string | null;
-}
-
-function whoami(result: CliResult): Whoami {
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as Whoami;
-}
+/** The provider without auto-provisioning, and these identities. */
+const withIdentities = (...entries: string[]) => providerConfig({ extra: `  identities:\n${entries.join('')}` });
 
 /** A usage error: exit 2, one message and a hint on stderr, nothing on stdout, no stack trace. */
 function usageError(result: CliResult): string {
@@ -75,22 +30,20 @@ function usageError(result: CliResult): string {
   return result.stderr;
 }
 
-const THREE = provider(
-  identities(
-    permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
-    permissionSet('staging-deployer', 'DeployerAccess', { id: '333333333333' }),
-    permissionSet('dev-admin', 'AdministratorAccess', { id: '444444444444' }),
-  ),
+const THREE = withIdentities(
+  permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
+  permissionSet('staging-deployer', 'DeployerAccess', { id: '333333333333' }),
+  permissionSet('dev-admin', 'AdministratorAccess', { id: '444444444444' }),
 );
 
 describe('choosing the identity', () => {
   it('uses ROLECALL_IDENTITY, and --identity over it', async () => {
-    const { run } = await loggedIn(THREE);
+    const { run } = await signedInSandbox({ config: THREE });
 
-    const fromEnv = whoami(await run(['whoami', '--format', 'json'], { ROLECALL_IDENTITY: 'staging-deployer' }));
+    const fromEnv = parseWhoami(await run(['whoami', '--format', 'json'], { ROLECALL_IDENTITY: 'staging-deployer' }));
     expect(fromEnv).toMatchObject({ identity: 'staging-deployer', account: '333333333333' });
 
-    const fromFlag = whoami(
+    const fromFlag = parseWhoami(
       await run(['whoami', '--identity', 'dev-admin', '--format', 'json'], { ROLECALL_IDENTITY: 'staging-deployer' }),
     );
     expect(fromFlag).toMatchObject({ identity: 'dev-admin', account: '444444444444' });
@@ -101,35 +54,33 @@ describe('choosing the identity', () => {
   });
 
   it('uses the identity marked default: true when none is named, ROLECALL_IDENTITY over it', async () => {
-    const { run } = await loggedIn(
-      provider(
-        identities(
-          permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
-          permissionSet('staging-deployer', 'DeployerAccess', { id: '333333333333' }, '      default: true\n'),
-        ),
+    const { run } = await signedInSandbox({
+      config: withIdentities(
+        permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
+        permissionSet('staging-deployer', 'DeployerAccess', { id: '333333333333' }, '      default: true\n'),
       ),
-    );
+    });
 
-    expect(whoami(await run(['whoami', '--format', 'json']))).toMatchObject({
+    expect(parseWhoami(await run(['whoami', '--format', 'json']))).toMatchObject({
       identity: 'staging-deployer',
       account: '333333333333',
     });
     const credentials = await run(['credential-process']);
     expect(credentials.code, credentials.stderr).toBe(0);
-    expect(whoami(await run(['whoami', '--format', 'json'], { ROLECALL_IDENTITY: 'prod-deployer' })).identity).toBe(
-      'prod-deployer',
-    );
+    expect(
+      parseWhoami(await run(['whoami', '--format', 'json'], { ROLECALL_IDENTITY: 'prod-deployer' })).identity,
+    ).toBe('prod-deployer');
   });
 
   it('uses a discovered identity that a manual entry marks default: true', async () => {
-    const { run } = await setUp(
-      provider(
-        '      auto_provision_identities: true\n  identities:\n    production/DeployerAccess: { default: true }\n',
-      ),
-    );
-    expect((await run(['login', '--use-device-code'])).code).toBe(0);
+    const { run } = await signedInSandbox({
+      config: providerConfig({
+        autoProvision: true,
+        extra: '  identities:\n    production/DeployerAccess: { default: true }\n',
+      }),
+    });
 
-    expect(whoami(await run(['whoami', '--format', 'json']))).toMatchObject({
+    expect(parseWhoami(await run(['whoami', '--format', 'json']))).toMatchObject({
       identity: 'production/DeployerAccess',
       account: '222222222222',
     });
@@ -139,8 +90,8 @@ describe('choosing the identity', () => {
   });
 
   it('finds a name given in another case when only one identity has it', async () => {
-    const { run } = await loggedIn(THREE);
-    expect(whoami(await run(['whoami', '--identity', 'STAGING-Deployer', '--format', 'json']))).toMatchObject({
+    const { run } = await signedInSandbox({ config: THREE });
+    expect(parseWhoami(await run(['whoami', '--identity', 'STAGING-Deployer', '--format', 'json']))).toMatchObject({
       identity: 'staging-deployer',
       account: '333333333333',
     });
@@ -151,16 +102,18 @@ describe('choosing the identity', () => {
   });
 
   it('prefers the exact name, and refuses a case-insensitive one that two identities share, listing both', async () => {
-    const { run } = await loggedIn(
-      provider(
-        identities(
-          permissionSet('Deployer', 'DeployerAccess', { id: '222222222222' }),
-          permissionSet('deployer', 'DeployerAccess', { id: '333333333333' }),
-        ),
+    const { run } = await signedInSandbox({
+      config: withIdentities(
+        permissionSet('Deployer', 'DeployerAccess', { id: '222222222222' }),
+        permissionSet('deployer', 'DeployerAccess', { id: '333333333333' }),
       ),
+    });
+    expect(parseWhoami(await run(['whoami', '--identity', 'deployer', '--format', 'json'])).account).toBe(
+      '333333333333',
     );
-    expect(whoami(await run(['whoami', '--identity', 'deployer', '--format', 'json'])).account).toBe('333333333333');
-    expect(whoami(await run(['whoami', '--identity', 'Deployer', '--format', 'json'])).account).toBe('222222222222');
+    expect(parseWhoami(await run(['whoami', '--identity', 'Deployer', '--format', 'json'])).account).toBe(
+      '222222222222',
+    );
 
     for (const result of [
       await run(['whoami', '--identity', 'DEPLOYER']),
@@ -175,9 +128,7 @@ describe('choosing the identity', () => {
   });
 
   it('refuses an unknown name with exit 2, suggesting the nearest ones', async () => {
-    const { emu, run } = await setUp(provider('      auto_provision_identities: true\n'));
-    expect((await run(['login', '--use-device-code'])).code).toBe(0);
-    emu.resetStats();
+    const { emu, run } = await signedInSandbox({ config: providerConfig({ autoProvision: true }) });
 
     const typo = usageError(await run(['whoami', '--identity', 'production/DeployerAcess']));
     expect(typo).toContain('--identity production/DeployerAcess: no such identity');
@@ -194,7 +145,7 @@ describe('choosing the identity', () => {
   });
 
   it('lists the identities with exit 2 when none is chosen and there is no terminal', async () => {
-    const { emu, run } = await loggedIn(THREE);
+    const { emu, run } = await signedInSandbox({ config: THREE });
     for (const command of [['whoami'], ['credential-process'], ['console', '--print']]) {
       const message = usageError(await run(command));
       expect(message).toContain('no identity chosen; configured: dev-admin, prod-deployer, staging-deployer');
@@ -204,7 +155,7 @@ describe('choosing the identity', () => {
   });
 
   it('asks on a terminal, typing to filter', async () => {
-    const { env, sandbox } = await loggedIn(THREE);
+    const { env, sandbox } = await signedInSandbox({ config: THREE });
     const terminal = sandbox.startInTerminal(['whoami', '--format', 'json'], { env });
     await terminal.waitFor('stdout', /Which identity\?/);
     terminal.child.stdin!.write('stagdep');
@@ -221,12 +172,12 @@ describe('choosing the identity', () => {
 describe('where credentials come from', () => {
   it('finds an account given by name only through every page of ListAccounts', async () => {
     // 250 accounts: more than one page even at the largest page size a client may ask for.
-    const { emu, run } = await loggedIn(
-      provider(identities(permissionSet('far-away', 'AdministratorAccess', { name: 'account-0242' }))),
-      { org: generateOrg(250, 1), pageSize: 2 },
-    );
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(permissionSet('far-away', 'AdministratorAccess', { name: 'account-0242' })),
+      emulator: { org: generateOrg(250, 1), pageSize: 2 },
+    });
 
-    const result = whoami(await run(['whoami', '--identity', 'far-away', '--format', 'json']));
+    const result = parseWhoami(await run(['whoami', '--identity', 'far-away', '--format', 'json']));
 
     expect(result.account).toBe('100000000242');
     expect(result.arn).toMatch(/^arn:aws:sts::100000000242:assumed-role\/AWSReservedSSO_AdministratorAccess_/);
@@ -235,14 +186,12 @@ describe('where credentials come from', () => {
   });
 
   it('explains an account name that matches no account, or two', async () => {
-    const { emu, run } = await loggedIn(
-      provider(
-        identities(
-          permissionSet('nowhere', 'ReadOnlyAccess', { name: 'no-such-account' }),
-          permissionSet('twin', 'PowerUserAccess', { name: 'sandbox' }),
-        ),
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(
+        permissionSet('nowhere', 'ReadOnlyAccess', { name: 'no-such-account' }),
+        permissionSet('twin', 'PowerUserAccess', { name: 'sandbox' }),
       ),
-    );
+    });
 
     const unknown = usageError(await run(['credential-process', '--identity', 'nowhere']));
     expect(unknown).toContain('no account named "no-such-account" is assigned to you');
@@ -255,17 +204,15 @@ describe('where credentials come from', () => {
   });
 
   it('chains roles to any depth: whoami shows the last role', async () => {
-    const { emu, run } = await loggedIn(
-      provider(
-        identities(
-          permissionSet('prod-reader', 'ReadOnlyAccess', { id: '222222222222' }),
-          assumeRole('hop-1', 'prod-reader', 'arn:aws:iam::444444444444:role/First'),
-          assumeRole('hop-2', 'hop-1', 'arn:aws:iam::333333333333:role/path/Second', ', session_name: deep-chain'),
-        ),
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(
+        permissionSet('prod-reader', 'ReadOnlyAccess', { id: '222222222222' }),
+        assumeRole('hop-1', 'prod-reader', 'arn:aws:iam::444444444444:role/First'),
+        assumeRole('hop-2', 'hop-1', 'arn:aws:iam::333333333333:role/path/Second', ', session_name: deep-chain'),
       ),
-    );
+    });
 
-    const result = whoami(await run(['whoami', '--identity', 'hop-2', '--format', 'json']));
+    const result = parseWhoami(await run(['whoami', '--identity', 'hop-2', '--format', 'json']));
 
     expect(result).toMatchObject({
       identity: 'hop-2',
@@ -276,7 +223,7 @@ describe('where credentials come from', () => {
     expect(opCount(emu, 'GetRoleCredentials')).toBe(1);
     expect(opCount(emu, 'AssumeRole')).toBe(2);
     // The steps before it were cached on the way.
-    expect(whoami(await run(['whoami', '--identity', 'hop-1', '--format', 'json']))).toMatchObject({
+    expect(parseWhoami(await run(['whoami', '--identity', 'hop-1', '--format', 'json']))).toMatchObject({
       account: '444444444444',
       credentials: 'cache',
     });
@@ -285,19 +232,17 @@ describe('where credentials come from', () => {
 
   it('assumes the roles after a step again once that step is redefined', async () => {
     const chain = (firstAccount: string) =>
-      provider(
-        identities(
-          permissionSet('prod-reader', 'ReadOnlyAccess', { id: '222222222222' }),
-          assumeRole('hop-1', 'prod-reader', `arn:aws:iam::${firstAccount}:role/First`),
-          assumeRole('hop-2', 'hop-1', 'arn:aws:iam::333333333333:role/Second', ', session_name: deep-chain'),
-        ),
+      withIdentities(
+        permissionSet('prod-reader', 'ReadOnlyAccess', { id: '222222222222' }),
+        assumeRole('hop-1', 'prod-reader', `arn:aws:iam::${firstAccount}:role/First`),
+        assumeRole('hop-2', 'hop-1', 'arn:aws:iam::333333333333:role/Second', ', session_name: deep-chain'),
       );
-    const { emu, run, sandbox } = await loggedIn(chain('444444444444'));
-    const before = whoami(await run(['whoami', '--identity', 'hop-2', '--format', 'json']));
+    const { emu, run, sandbox } = await signedInSandbox({ config: chain('444444444444') });
+    const before = parseWhoami(await run(['whoami', '--identity', 'hop-2', '--format', 'json']));
     expect(opCount(emu, 'AssumeRole')).toBe(2);
 
     sandbox.write('rolecall.yaml', chain('666666666666'), 30);
-    const after = whoami(await run(['whoami', '--identity', 'hop-2', '--format', 'json']));
+    const after = parseWhoami(await run(['whoami', '--identity', 'hop-2', '--format', 'json']));
 
     expect(after).toMatchObject({ arn: before.arn, credentials: 'fetched' });
     expect(opCount(emu, 'AssumeRole')).toBe(4);
@@ -305,14 +250,12 @@ describe('where credentials come from', () => {
   });
 
   it('makes one call per step for 20 parallel calls on a cold chain', async () => {
-    const { emu, run } = await loggedIn(
-      provider(
-        identities(
-          permissionSet('prod-reader', 'ReadOnlyAccess', { id: '222222222222' }),
-          assumeRole('hop-1', 'prod-reader', 'arn:aws:iam::444444444444:role/First'),
-        ),
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(
+        permissionSet('prod-reader', 'ReadOnlyAccess', { id: '222222222222' }),
+        assumeRole('hop-1', 'prod-reader', 'arn:aws:iam::444444444444:role/First'),
       ),
-    );
+    });
     const results = await Promise.all(
       Array.from({ length: 20 }, () => run(['credential-process', '--identity', 'hop-1'])),
     );
@@ -323,14 +266,13 @@ describe('where credentials come from', () => {
   }, 120_000);
 
   it('refuses a chain that goes in a circle with exit 2', async () => {
-    const { emu, run } = await setUp(
-      provider(
-        identities(
-          assumeRole('loop-a', 'loop-b', 'arn:aws:iam::444444444444:role/A'),
-          assumeRole('loop-b', 'loop-a', 'arn:aws:iam::444444444444:role/B'),
-        ),
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(
+        assumeRole('loop-a', 'loop-b', 'arn:aws:iam::444444444444:role/A'),
+        assumeRole('loop-b', 'loop-a', 'arn:aws:iam::444444444444:role/B'),
       ),
-    );
+      login: false,
+    });
     for (const result of [
       await run(['credential-process', '--identity', 'loop-a']),
       await run(['whoami', '--identity', 'loop-b']),
@@ -343,14 +285,13 @@ describe('where credentials come from', () => {
   });
 
   it('refuses an assume-role that starts from a provider, pointing to a permission set instead', async () => {
-    const { emu, run } = await loggedIn(
-      provider(`  identities:
-    bare-role:
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(`    bare-role:
       kind: aws/assume-role
       via: { provider: sso-prod }
       principal: { assume_role: "arn:aws:iam::444444444444:role/A" }
 `),
-    );
+    });
     const message = usageError(await run(['credential-process', '--identity', 'bare-role']));
     expect(message).toContain('bare-role');
     expect(message).toContain('permission set');
@@ -358,16 +299,19 @@ describe('where credentials come from', () => {
   });
 
   it('says an assume-role via a provider kind rolecall does not support cannot get credentials for that reason', async () => {
-    const { run } = await setUp(
-      provider(`    gh:
+    const { run } = await signedInSandbox({
+      config: providerConfig({
+        extra: `    gh:
       kind: github/oidc
   identities:
     gh-deploy:
       kind: aws/assume-role
       via: { provider: gh }
       principal: { assume_role: "arn:aws:iam::444444444444:role/Deploy" }
-`),
-    );
+`,
+      }),
+      login: false,
+    });
     const message = usageError(await run(['credential-process', '--identity', 'gh-deploy']));
     expect(message).toContain('gh-deploy');
     // Not "provider gh issues credentials only through its permission sets": a GitHub provider has none.
@@ -376,7 +320,10 @@ describe('where credentials come from', () => {
   });
 
   it('prints the keys of an aws/user from the environment as they are, with no expiry', async () => {
-    const { run } = await setUp(provider('  identities:\n    ci-user: { kind: aws/user }\n'));
+    const { run } = await signedInSandbox({
+      config: withIdentities('    ci-user: { kind: aws/user }\n'),
+      login: false,
+    });
     const keys = {
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -394,18 +341,16 @@ describe('where credentials come from', () => {
   });
 
   it('runs whoami as an aws/user with keys from the environment', async () => {
-    const { emu, run } = await loggedIn(
-      provider(
-        identities(
-          permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
-          '    ci-user: { kind: aws/user }\n',
-        ),
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(
+        permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
+        '    ci-user: { kind: aws/user }\n',
       ),
-    );
+    });
     // The emulator's STS knows only the keys it issued: a user's keys stand in as such ones.
     const issued = JSON.parse((await run(['credential-process', '--identity', 'prod-deployer'])).stdout);
 
-    const result = whoami(
+    const result = parseWhoami(
       await run(['whoami', '--identity', 'ci-user', '--format', 'json'], {
         AWS_ACCESS_KEY_ID: issued.AccessKeyId,
         AWS_SECRET_ACCESS_KEY: issued.SecretAccessKey,
@@ -418,16 +363,14 @@ describe('where credentials come from', () => {
   });
 
   it('assumes a role via an aws/user again for other keys, never handing out what other keys got', async () => {
-    const { emu, run } = await loggedIn(
-      provider(
-        identities(
-          permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
-          permissionSet('staging-deployer', 'DeployerAccess', { id: '333333333333' }),
-          '    ci-user: { kind: aws/user }\n',
-          assumeRole('ci-deploy', 'ci-user', 'arn:aws:iam::444444444444:role/Deploy', ', session_name: ci'),
-        ),
+    const { emu, run } = await signedInSandbox({
+      config: withIdentities(
+        permissionSet('prod-deployer', 'DeployerAccess', { id: '222222222222' }),
+        permissionSet('staging-deployer', 'DeployerAccess', { id: '333333333333' }),
+        '    ci-user: { kind: aws/user }\n',
+        assumeRole('ci-deploy', 'ci-user', 'arn:aws:iam::444444444444:role/Deploy', ', session_name: ci'),
       ),
-    );
+    });
     // Keys the emulator issued stand in for two users' keys.
     const keysOf = async (identity: string) => {
       const issued = JSON.parse((await run(['credential-process', '--identity', identity])).stdout);
@@ -451,7 +394,10 @@ describe('where credentials come from', () => {
   });
 
   it('fails with exit 3 and a hint for an aws/user without keys', async () => {
-    const { run } = await setUp(provider('  identities:\n    ci-user: { kind: aws/user }\n'));
+    const { run } = await signedInSandbox({
+      config: withIdentities('    ci-user: { kind: aws/user }\n'),
+      login: false,
+    });
     const result = await run(['credential-process', '--identity', 'ci-user']);
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');

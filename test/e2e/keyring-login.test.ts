@@ -1,22 +1,13 @@
 import { existsSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import { cliPath, Sandbox, startProcess } from '../support/cli.js';
-import { emulator, opCount, ssoConfig } from '../support/emulator.js';
+import { expect, it } from 'vitest';
+import { cliPath, startProcess } from '../support/cli.js';
+import { opCount, signedInSandbox, ssoConfig } from '../support/emulator.js';
 import { describeWithKeyring, keyringMissing, withKeyring } from '../support/keyring.js';
-
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
 
 describeWithKeyring('login with the OS keyring (a real gnome-keyring Secret Service)', () => {
   it('keeps the session in the keyring, shared by the next process, and never in files', async () => {
     if (keyringMissing) throw new Error(`cannot test against a real Secret Service: ${keyringMissing}`);
-    const { emu, env } = await emulator({ autoApprove: true });
-    running.push(emu);
-    const sandbox = new Sandbox();
-    sandbox.write('rolecall.yaml', ssoConfig());
+    const { emu, env, sandbox } = await signedInSandbox({ config: ssoConfig(), login: false });
     const cli = (...args: string[]) => [JSON.stringify(process.execPath), JSON.stringify(cliPath), ...args].join(' ');
     // One keyring daemon for the three processes, as on a desktop.
     const script = [

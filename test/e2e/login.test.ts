@@ -1,25 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import { repoRoot, Sandbox, STACK_FRAME } from '../support/cli.js';
-import { emulator, opCount, START_URL, ssoConfig } from '../support/emulator.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions } from '../../src/emulator/index.js';
+import { repoRoot, type Sandbox, STACK_FRAME } from '../support/cli.js';
+import { opCount, START_URL, signedInSandbox, ssoConfig } from '../support/emulator.js';
 
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
-
-async function setUp(options: Parameters<typeof emulator>[0] = {}, config = ssoConfig()) {
-  const { emu, env } = await emulator({ autoApprove: true, ...options });
-  running.push(emu);
-  const sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', config);
-  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => sandbox.run(args, { env: { ...env, ...extraEnv } });
-  const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    sandbox.start(args, { env: { ...env, ...extraEnv } });
-  return { emu, env, sandbox, run, start };
-}
+/** Not signed in: logging in is what these tests look at. */
+const setUp = (emulator: EmulatorOptions = {}, config = ssoConfig()) =>
+  signedInSandbox({ emulator, config, login: false });
 
 const browserEnv = (sandbox: Sandbox) => ({
   BROWSER: `${process.execPath} ${join(repoRoot, 'test', 'support', 'follow-browser.mjs')}`,
@@ -317,7 +305,6 @@ describe('rolecall logout', () => {
     const { emu, run, sandbox } = await setUp();
     await run(['login', '--use-device-code']);
     await emu.close();
-    running.splice(running.indexOf(emu), 1);
 
     const result = await run(['logout']);
     expect(result.code).toBe(0);

@@ -1,31 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, type EmulatorOptions, parseOrg } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { type EmulatorOptions, parseOrg } from '../../src/emulator/index.js';
 import { Sandbox } from '../support/cli.js';
-import { emulator, opCount, START_URL } from '../support/emulator.js';
+import { opCount, providerConfig, signedInSandbox } from '../support/emulator.js';
 
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
+const CONFIG = providerConfig({ autoProvision: true });
 
-const providerConfig = (extra = '') => `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-${extra}`;
-
-async function setUp(options: EmulatorOptions = {}, config = providerConfig(), sandbox = new Sandbox()) {
-  const { emu, env } = await emulator({ autoApprove: true, ...options });
-  running.push(emu);
-  sandbox.write('rolecall.yaml', config);
-  const run = (args: string[]) => sandbox.run(args, { env });
-  return { emu, env, sandbox, run };
-}
+/** Not signed in: logging in is what these tests look at. */
+const setUp = (emulator: EmulatorOptions = {}, config = CONFIG, sandbox?: Sandbox) =>
+  signedInSandbox({ emulator, config, sandbox, login: false });
 
 const listed = async (run: (args: string[]) => Promise<{ stdout: string }>) =>
   JSON.parse((await run(['list', '--format', 'json'])).stdout).identities as {
@@ -80,9 +64,10 @@ describe('provisioning at login', () => {
   it('keeps a manual override on top of the provisioned identity in the final configuration', async () => {
     const { run } = await setUp(
       {},
-      providerConfig(
-        '  identities:\n    production/DeployerAccess:\n      default: true\n      session: { duration: 12h }\n',
-      ),
+      providerConfig({
+        autoProvision: true,
+        extra: '  identities:\n    production/DeployerAccess:\n      default: true\n      session: { duration: 12h }\n',
+      }),
     );
     await run(['login', '--use-device-code']);
     const config = JSON.parse((await run(['config', 'show', '--format', 'json'])).stdout);
@@ -99,11 +84,14 @@ describe('provisioning at login', () => {
   it('applies the name template and the account and role filters', async () => {
     const { run } = await setUp(
       {},
-      providerConfig(`      provision:
+      providerConfig({
+        autoProvision: true,
+        extra: `      provision:
         name_template: "{account_lower}.{role_lower}@{account_id}"
         accounts: { include: ["prod*", "staging", "111111111111"], exclude: ["staging"] }
         roles: { exclude: ["*Admin*"] }
-`),
+`,
+      }),
     );
     await run(['login', '--use-device-code']);
     expect((await listed(run)).map((identity) => identity.name)).toEqual([
@@ -147,15 +135,11 @@ describe('provisioning at login', () => {
 
   it('reports what changed since the last run', async () => {
     const sandbox = new Sandbox();
-    const first = await setUp(
-      { org: org([{ id: '100000000001', name: 'a', roles: ['X', 'Y'] }]) },
-      providerConfig(),
-      sandbox,
-    );
+    const first = await setUp({ org: org([{ id: '100000000001', name: 'a', roles: ['X', 'Y'] }]) }, CONFIG, sandbox);
     await first.run(['login', '--use-device-code']);
     const second = await setUp(
       { org: org([{ id: '100000000001', name: 'a', roles: ['Y', 'Z', 'W'] }]) },
-      providerConfig(),
+      CONFIG,
       sandbox,
     );
     const login = await second.run(['login', '--use-device-code', '--force']);
@@ -195,9 +179,9 @@ describe('provisioning at login', () => {
 
   it('does not wipe the previous identities when discovery finds none', async () => {
     const sandbox = new Sandbox();
-    const first = await setUp({}, providerConfig(), sandbox);
+    const first = await setUp({}, CONFIG, sandbox);
     await first.run(['login', '--use-device-code']);
-    const empty = await setUp({ org: org([]) }, providerConfig(), sandbox);
+    const empty = await setUp({ org: org([]) }, CONFIG, sandbox);
     const login = await empty.run(['login', '--use-device-code', '--force']);
     expect(login.stderr).toContain('discovery found no identities, so the 29 of the previous run were kept');
     expect(await listed(empty.run)).toHaveLength(29);

@@ -1,23 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator, EmulatorOptions } from '../../src/emulator/index.js';
-import { type CliResult, Sandbox, STACK_FRAME } from '../support/cli.js';
-import { emulator, opCount, START_URL } from '../support/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, parseWhoami, STACK_FRAME } from '../support/cli.js';
+import { opCount, providerConfig, signedInSandbox } from '../support/emulator.js';
 
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
-
-const CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-  identities:
+const CONFIG = providerConfig({
+  extra: `  identities:
     deployer:
       kind: aws/permission-set
       via: { provider: sso-prod }
@@ -32,39 +21,10 @@ const CONFIG = `auth:
       via: { identity: deployer }
       principal: { assume_role: "arn:aws:iam::444444444444:role/Auditor", session_name: audit, duration: 2h }
     ci-user: { kind: aws/user }
-`;
+`,
+});
 
 const HOME_PAGE = 'https://us-east-1.console.aws.amazon.com/console/home?region=us-east-1';
-
-async function loggedIn(options: EmulatorOptions = {}, config = CONFIG) {
-  const { emu, env } = await emulator({ autoApprove: true, ...options });
-  running.push(emu);
-  const sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', config);
-  const consoleEnv = { ...env, AWS_ENDPOINT_URL_SIGNIN: emu.url };
-  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    sandbox.run(args, { env: { ...consoleEnv, ...extraEnv } });
-  const login = await run(['login', '--use-device-code']);
-  expect(login.code, login.stderr).toBe(0);
-  emu.resetStats();
-  return { emu, sandbox, run };
-}
-
-interface Whoami {
-  identity: string;
-  account: string;
-  arn: string;
-  user_id: string;
-  region: string;
-  expiration: string | null;
-  credentials: string;
-  duration_note: string | null;
-}
-
-const json = (result: CliResult): Whoami => {
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as Whoami;
-};
 
 /** The label-value rows `whoami` prints, as a map. */
 const rows = (result: CliResult): Record<string, string> => {
@@ -85,7 +45,7 @@ const open = (url: string) => fetch(url, { redirect: 'manual' });
 
 describe('rolecall whoami', () => {
   it('tells who the identity is at AWS, as text', async () => {
-    const { emu, run } = await loggedIn();
+    const { emu, run } = await signedInSandbox({ config: CONFIG });
 
     const result = await run(['whoami', '--identity', 'deployer']);
 
@@ -102,10 +62,10 @@ describe('rolecall whoami', () => {
   });
 
   it('tells it as JSON, saying where the credentials came from', async () => {
-    const { emu, run } = await loggedIn();
+    const { emu, run } = await signedInSandbox({ config: CONFIG });
 
-    const first = json(await run(['whoami', '--identity', 'deployer', '--format', 'json']));
-    const second = json(await run(['whoami', '--identity', 'deployer', '--format', 'json']));
+    const first = parseWhoami(await run(['whoami', '--identity', 'deployer', '--format', 'json']));
+    const second = parseWhoami(await run(['whoami', '--identity', 'deployer', '--format', 'json']));
 
     expect(Object.keys(first).sort()).toEqual(
       ['identity', 'account', 'arn', 'user_id', 'region', 'expiration', 'credentials', 'duration_note'].sort(),
@@ -125,28 +85,28 @@ describe('rolecall whoami', () => {
   });
 
   it('notes that a chained role asked for 2h gets 1h, also when answered from the cache', async () => {
-    const { run } = await loggedIn();
+    const { run } = await signedInSandbox({ config: CONFIG });
 
     const text = await run(['whoami', '--identity', 'two-hours']);
     const shown = rows(text);
     expect(shown['arn']).toBe('arn:aws:sts::444444444444:assumed-role/Auditor/audit');
     expect(shown['note']).toMatch(/\b(2h|7200 s)\b.*\b(1h|3600 s)\b.*role chaining/);
 
-    const cached = json(await run(['whoami', '--identity', 'two-hours', '--format', 'json']));
+    const cached = parseWhoami(await run(['whoami', '--identity', 'two-hours', '--format', 'json']));
     expect(cached.credentials).toBe('cache');
     expect(cached.duration_note).toMatch(/\b(2h|7200 s)\b.*\b(1h|3600 s)\b.*role chaining/);
     expect(Date.parse(cached.expiration!)).toBeLessThanOrEqual(Date.now() + 3600_000);
   });
 
   it('notes that a permission set decides its own session length', async () => {
-    const { run } = await loggedIn();
-    const result = json(await run(['whoami', '--identity', 'long-deployer', '--format', 'json']));
+    const { run } = await signedInSandbox({ config: CONFIG });
+    const result = parseWhoami(await run(['whoami', '--identity', 'long-deployer', '--format', 'json']));
     expect(result.account).toBe('333333333333');
     expect(result.duration_note).toMatch(/\b(12h|43200 s)\b.*\b(1h|3600 s)\b/);
   });
 
   it('shows long-lived keys of an aws/user as never expiring', async () => {
-    const { run } = await loggedIn();
+    const { run } = await signedInSandbox({ config: CONFIG });
     // The emulator's STS knows only the keys it issued: those stand in for a user's.
     const issued = JSON.parse((await run(['credential-process', '--identity', 'deployer'])).stdout);
     const env = {
@@ -157,12 +117,14 @@ describe('rolecall whoami', () => {
     const text = rows(await run(['whoami', '--identity', 'ci-user'], env));
     expect(text['expires']).toBe('never (long-lived keys)');
     expect(text['account']).toBe('222222222222');
-    const result = json(await run(['whoami', '--identity', 'ci-user', '--format', 'json'], env));
+    const result = parseWhoami(await run(['whoami', '--identity', 'ci-user', '--format', 'json'], env));
     expect(result).toMatchObject({ credentials: 'environment', expiration: null });
   });
   it('fetches new credentials at once when AWS refuses the cached ones', async () => {
-    const { emu, sandbox, run } = await loggedIn();
-    expect(json(await run(['whoami', '--identity', 'deployer', '--format', 'json'])).credentials).toBe('fetched');
+    const { emu, sandbox, run } = await signedInSandbox({ config: CONFIG });
+    expect(parseWhoami(await run(['whoami', '--identity', 'deployer', '--format', 'json'])).credentials).toBe(
+      'fetched',
+    );
     // AWS stops accepting the cached credentials while they seem to have time left.
     const folder = sandbox.path('.local', 'state', 'rolecall', 'secrets');
     for (const name of readdirSync(folder)) {
@@ -176,17 +138,17 @@ describe('rolecall whoami', () => {
     expect(healed.code, healed.stderr).toBe(0);
     expect(healed.stderr).toContain('AWS refused the cached credentials of deployer; fetching new ones.');
     expect(healed.stderr).not.toMatch(STACK_FRAME);
-    expect(json(healed)).toMatchObject({ account: '222222222222', credentials: 'fetched' });
+    expect(parseWhoami(healed)).toMatchObject({ account: '222222222222', credentials: 'fetched' });
     expect(opCount(emu, 'GetRoleCredentials')).toBe(2);
 
-    const next = json(await run(['whoami', '--identity', 'deployer', '--format', 'json']));
+    const next = parseWhoami(await run(['whoami', '--identity', 'deployer', '--format', 'json']));
     expect(next.credentials).toBe('cache');
   });
 });
 
 describe('rolecall console', () => {
   it('prints a sign-in URL that lands on the region console home, once', async () => {
-    const { emu, run } = await loggedIn();
+    const { emu, run } = await signedInSandbox({ config: CONFIG });
 
     const result = await run(['console', '--identity', 'deployer', '--print']);
 
@@ -206,7 +168,7 @@ describe('rolecall console', () => {
   });
 
   it('keeps the sign-in token and the credentials out of the log, even at debug level', async () => {
-    const { sandbox, run } = await loggedIn();
+    const { sandbox, run } = await signedInSandbox({ config: CONFIG });
     const result = await run(['console', '--identity', 'deployer', '--print', '--log-level', 'debug']);
     expect(result.code, result.stderr).toBe(0);
     const token = new URL(result.stdout.trim()).searchParams.get('SigninToken')!;
@@ -221,7 +183,7 @@ describe('rolecall console', () => {
   });
 
   it('lands on the page given with --destination', async () => {
-    const { run } = await loggedIn();
+    const { run } = await signedInSandbox({ config: CONFIG });
     const destination = 'https://us-east-1.console.aws.amazon.com/s3/buckets?region=us-east-1&tab=general';
 
     const result = await run(['console', '--identity', 'two-hours', '--print', '--destination', destination]);
@@ -233,7 +195,7 @@ describe('rolecall console', () => {
   });
 
   it('opens a private page through $BROWSER, the sign-in token never in its argv', async () => {
-    const { sandbox, run } = await loggedIn();
+    const { sandbox, run } = await signedInSandbox({ config: CONFIG });
     // A stand-in browser that writes down its arguments (renamed into place, so the file appears whole).
     const browser = sandbox.write(
       'browser.mjs',
@@ -277,7 +239,7 @@ renameSync(log + '.tmp', log);
   });
 
   it('refuses a destination that is not https with exit 2, before fetching anything', async () => {
-    const { emu, run } = await loggedIn();
+    const { emu, run } = await signedInSandbox({ config: CONFIG });
     for (const destination of ['http://console.aws.amazon.com/', 'javascript:alert(1)', 'file:///etc/passwd']) {
       const result = await run(['console', '--identity', 'deployer', '--print', '--destination', destination]);
       expect(result.code).toBe(2);
@@ -289,7 +251,7 @@ renameSync(log + '.tmp', log);
   });
 
   it('refuses long-lived keys of an aws/user with exit 2', async () => {
-    const { run } = await loggedIn();
+    const { run } = await signedInSandbox({ config: CONFIG });
     const result = await run(['console', '--identity', 'ci-user', '--print'], {
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',

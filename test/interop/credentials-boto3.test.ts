@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator, EmulatorOptions } from '../../src/emulator/index.js';
-import { Sandbox, startProcess } from '../support/cli.js';
-import { emulator, opCount, START_URL } from '../support/emulator.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions } from '../../src/emulator/index.js';
+import { startProcess } from '../support/cli.js';
+import { HOSTILE_IDENTITY, HOSTILE_IDENTITY_CONFIG, opCount, signedInSandbox } from '../support/emulator.js';
 import { findPythonWithBoto3 } from '../support/python.js';
 
 const SCRIPT = join(import.meta.dirname, 'print_caller.py');
@@ -20,50 +20,23 @@ const python = found
   ? spawnSync(found, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim() || found
   : undefined;
 
-/** A manual identity whose name every quoting layer could get wrong: quotes, `$`, backticks, a backslash, accents. */
-const HOSTILE = "dev's $HOME `x` \\ ünï";
-
-const CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-  identities:
-    ${JSON.stringify(HOSTILE)}:
-      kind: aws/assume-role
-      via: { identity: production/AdministratorAccess }
-      principal: { assume_role: "arn:aws:iam::333333333333:role/Deployer", session_name: interop }
-`;
-
 interface Call {
   Account: string;
   Arn: string;
   AccessKeyId: string;
 }
 
-const running: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emu) => emu.close()));
-});
-
-async function setUp(options: EmulatorOptions = {}) {
+async function setUp(emulator: EmulatorOptions = {}) {
   if (!python) throw new Error(`${problem}: CI must provide it (.ci/run installs python3-boto3)`);
-  const { emu, env } = await emulator({ autoApprove: true, ...options });
-  running.push(emu);
-  const sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', CONFIG);
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => sandbox.run(args, { env: { ...env, ...extra } });
-  const login = await run(['login', '--use-device-code']);
-  expect(login.code, login.stderr).toBe(0);
+  const signedIn = await signedInSandbox({ emulator, config: HOSTILE_IDENTITY_CONFIG });
+  const { sandbox, env } = signedIn;
   /** boto3 on its own, with what an AWS user's shell would have. */
   const runPython = (args: string[], extra: NodeJS.ProcessEnv) =>
     startProcess(python, [SCRIPT, ...args], {
       cwd: sandbox.home,
       env: { ...sandbox.env, ...env, AWS_EC2_METADATA_DISABLED: 'true', ...extra },
     }).done;
-  return { emu, sandbox, run, runPython, python };
+  return { ...signedIn, runPython, python };
 }
 
 const calls = (stdout: string): Call[] => {
@@ -97,7 +70,7 @@ describe('boto3 with credentials from rolecall', () => {
           arn: /^arn:aws:sts::210987654321:assumed-role\/AWSReservedSSO_DataScientist_[0-9a-f]{16}\/alice@example\.com$/,
         },
         {
-          identity: HOSTILE,
+          identity: HOSTILE_IDENTITY,
           profile: 'dev-s-HOME-x-uni',
           account: '333333333333',
           arn: /^arn:aws:sts::333333333333:assumed-role\/Deployer\/interop$/,
@@ -149,7 +122,6 @@ describe('boto3 with credentials from rolecall', () => {
       // credentials have expired, so only a refresh lets it through.
       const ttl = 15;
       const { emu, run, python } = await setUp({ credentialTtl: ttl });
-      emu.resetStats();
 
       const result = await run([
         'exec',

@@ -1,4 +1,4 @@
 import { afterAll } from 'vitest';
-import { removeSandboxes } from './cli.js';
+import { cleanUpAfterFile } from './cli.js';
 
-afterAll(removeSandboxes);
+afterAll(cleanUpAfterFile);

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { expect, onTestFinished, TestRunner } from 'vitest';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const cliPath = join(repoRoot, 'bin', 'rolecall.cjs');
@@ -23,12 +24,24 @@ export interface CliResult {
 
 const created: string[] = [];
 const started: ChildProcess[] = [];
+const openedOutsideTests: { close(): Promise<void> }[] = [];
 
 /**
- * Removes every sandbox made so far and stops every process a test started and left running (a test
- * that timed out waiting on one, say). test/support/cleanup.ts runs it after each test file.
+ * Closes a server once the test that opened it has finished, failed or not; one opened outside a
+ * test (in a beforeAll) once the file's tests are done, so that a whole describe block can share it.
  */
-export function removeSandboxes(): void {
+export function closeWhenDone(server: { close(): Promise<void> }): void {
+  if (TestRunner.getCurrentTest()) onTestFinished(() => server.close());
+  else openedOutsideTests.push(server);
+}
+
+/**
+ * Closes the servers opened outside tests, removes every sandbox made so far and stops every process a
+ * test started and left running (a test that timed out waiting on one, say). test/support/cleanup.ts
+ * runs it after each test file.
+ */
+export async function cleanUpAfterFile(): Promise<void> {
+  await Promise.all(openedOutsideTests.splice(0).map((server) => server.close()));
   for (const child of started.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const home of created.splice(0)) rmSync(home, { recursive: true, force: true });
@@ -173,6 +186,24 @@ export function startCli(args: string[], options: { cwd: string; env: NodeJS.Pro
 export function startInTerminal(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): RunningProcess {
   const command = [process.execPath, cliPath, ...args].map((word) => JSON.stringify(word)).join(' ');
   return startProcess('script', ['-qec', command, '/dev/null'], { ...options, stdin: 'pipe' });
+}
+
+/** What `whoami --format json` prints. */
+export interface Whoami {
+  identity: string;
+  account: string;
+  arn: string;
+  user_id: string;
+  region: string;
+  expiration: string | null;
+  credentials: string;
+  duration_note: string | null;
+}
+
+/** The answer of a `whoami --format json` that succeeded. */
+export function parseWhoami(result: CliResult): Whoami {
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as Whoami;
 }
 
 /** What a stack trace looks like in Node's output. */
