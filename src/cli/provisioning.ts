@@ -1,6 +1,6 @@
 import type { ProvisionResult } from '../auth/providers/aws-sso/provision.js';
 import type { SsoSession } from '../auth/providers/aws-sso/records.js';
-import type { SessionDeps } from '../auth/providers/aws-sso/session.js';
+import { discardRejectedSession, type SessionDeps } from '../auth/providers/aws-sso/session.js';
 import { precompileConfig } from '../config/load.js';
 import type { IdentityCenterProviderConfig } from '../config/schema.js';
 import { isRolecallError } from '../core/errors.js';
@@ -40,6 +40,11 @@ export async function provisionWithFeedback(
     return result;
   } catch (error) {
     progress.done();
+    if (isRolecallError(error) && error.code === 'session.invalid') {
+      // AWS ended the session while its token had time left: forget it, so the next login signs in.
+      const portal = { startUrl: input.provider.start_url, region: input.provider.region };
+      await discardRejectedSession(portal, input.deps, input.session.accessToken);
+    }
     if (options.strict) throw error;
     const message = isRolecallError(error) ? error.message : (error as Error).message;
     ctx.log.warn(`could not discover the identities of ${input.providerName} (${message}); the previous ones are kept`);

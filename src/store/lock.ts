@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import fs, { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import fs, { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolecallError } from '../core/errors.js';
 import type { StateDirs } from './paths.js';
+import { isProcessAlive } from './process-alive.js';
 
 export interface LockOptions {
   /** How long to wait for another process's lock before giving up. A login may wait for a person. */
@@ -29,8 +31,9 @@ const privateMkdirFs = {
  * login or refresh do it once: the others wait, then find the work done.
  *
  * The lock is a folder under `<state>/locks/` (mkdir is atomic everywhere). Its holder touches it every
- * second for as long as it lives, however long `work` takes (a browser login included); a lock whose
- * folder has not been touched for `staleMs` was left by a killed process and is taken over.
+ * second for as long as it lives, however long `work` takes (a browser login included), and notes its
+ * pid in it. A lock whose holder has died is taken over at once; one whose folder has not been touched
+ * for `staleMs` (a minute when its holder is known to be alive) is taken over too.
  */
 export async function withLock<T>(
   dirs: StateDirs,
@@ -74,7 +77,7 @@ async function acquire(
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await lock(path, {
+      const release = await lock(path, {
         lockfilePath: path,
         realpath: false,
         // Staleness is judged by removeIfStale below, never by proper-lockfile itself: its check-then-remove
@@ -86,6 +89,11 @@ async function acquire(
         // Private like every folder rolecall makes (proper-lockfile would use the umask's 0755).
         fs: privateMkdirFs,
       });
+      noteOwner(path);
+      return async () => {
+        rmSync(ownerFile(path), { force: true });
+        await release();
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(path, error);
     }
@@ -103,15 +111,65 @@ async function acquire(
 }
 
 /**
- * Removes the lock at `path` if its holder stopped touching it `staleMs` ago; true when the caller
- * should try again at once (the lock is gone). Only one process at a time may decide that: it holds
- * `<path>.recovery` meanwhile and looks again once it does, so a lock taken a moment ago is never
- * removed by a waiter that saw its dead predecessor.
+ * Who holds a lock, beside its folder (a file inside would change the folder's modification time,
+ * which proper-lockfile takes for another process's heartbeat). It names the folder it was written
+ * for, by inode and birth time, so a note left by a dead holder is never read as the next one's.
  */
-function removeIfStale(path: string, staleMs: number): boolean {
+const ownerFile = (path: string) => `${path}.owner`;
+/** A holder alive on this machine but silent this long (stopped with Ctrl+Z, say) loses its lock all the same. */
+const SILENT_OWNER_MS = 60_000;
+
+const folderIdentity = (path: string): string | undefined => {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats && `${stats.ino}:${stats.birthtimeMs}`;
+};
+
+function noteOwner(path: string): void {
+  try {
+    const note = { pid: process.pid, host: hostname(), folder: folderIdentity(path) };
+    writeFileSync(ownerFile(path), JSON.stringify(note), { mode: 0o600 });
+  } catch {
+    // Without the note, waiters judge by the heartbeat alone.
+  }
+}
+
+/** `dead`: the holder ran on this machine and has gone; `alive`: it still runs; else nobody can tell. */
+function ownerState(path: string): 'alive' | 'dead' | 'unknown' {
+  try {
+    const owner = JSON.parse(readFileSync(ownerFile(path), 'utf8')) as {
+      pid?: unknown;
+      host?: unknown;
+      folder?: unknown;
+    };
+    const current = owner.folder !== undefined && owner.folder === folderIdentity(path);
+    if (!current || owner.host !== hostname() || typeof owner.pid !== 'number') return 'unknown';
+    return isProcessAlive(owner.pid) ? 'alive' : 'dead';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Whether the lock at `path` was left: its holder on this machine has died, or it stopped touching the
+ * lock `staleMs` ago (a holder known to be alive gets a minute: its event loop may be starved or
+ * stopped, and taking over would do its work twice).
+ */
+function isStale(path: string, staleMs: number): boolean {
   const age = ageMs(path);
   if (age === undefined) return true;
-  if (age < staleMs) return false;
+  const owner = ownerState(path);
+  return owner === 'dead' || age >= (owner === 'alive' ? Math.max(staleMs, SILENT_OWNER_MS) : staleMs);
+}
+
+/**
+ * Removes the lock at `path` if it was left (see isStale); true when the caller should try again at
+ * once (the lock is gone). Only one process at a time may decide that: it holds `<path>.recovery`
+ * meanwhile and looks again once it does, so a lock taken a moment ago is never removed by a waiter
+ * that saw its dead predecessor.
+ */
+function removeIfStale(path: string, staleMs: number): boolean {
+  if (ageMs(path) === undefined) return true;
+  if (!isStale(path, staleMs)) return false;
   const recovery = `${path}.recovery`;
   try {
     mkdirSync(recovery, { mode: 0o700 });
@@ -122,7 +180,10 @@ function removeIfStale(path: string, staleMs: number): boolean {
     return false;
   }
   try {
-    if ((ageMs(path) ?? 0) >= staleMs) removeDir(path);
+    if (isStale(path, staleMs)) {
+      rmSync(ownerFile(path), { force: true });
+      removeDir(path);
+    }
   } finally {
     removeDir(recovery);
   }
