@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { provisionedFilePath, type StateDirs } from '../store/paths.js';
 import type { ConfigLocation } from './discover.js';
 import type { GlobImport } from './glob.js';
@@ -52,6 +52,19 @@ function undiscoveredProviders(value: PlainMap, provisioned: Record<string, Prov
 }
 
 /**
+ * Moves a damaged provisioned file out of the way, so that it is reported once and the next login
+ * writes a whole one; it is kept beside, as `.damaged`, for a look.
+ */
+function setAside(file: string): string {
+  try {
+    renameSync(file, `${file}.damaged`);
+    return `set aside as ${file}.damaged`;
+  } catch {
+    return 'skipped';
+  }
+}
+
+/**
  * A provisioned file contributes its identities only. It is generated, so a damaged one is a warning
  * (the next login rewrites it), not a reason to stop every command.
  */
@@ -63,7 +76,7 @@ function readProvisioned(provider: string, file: string, warnings: ConfigIssue[]
     const detail = read.ok ? 'it has no auth.identities map' : read.issues[0]?.message;
     warnings.push({
       severity: 'warning',
-      message: `provisioned identities of ${provider} in ${file} are unreadable and were skipped (${detail})`,
+      message: `provisioned identities of ${provider} in ${file} are unreadable (${detail}); ${setAside(file)}`,
       hint: `run \`rolecall login --provider ${provider}\` to rebuild the file`,
     });
     return undefined;
@@ -130,7 +143,7 @@ export function assembleConfig(location: ConfigLocation, dirs: StateDirs): Assem
       const first = validated.issues.find((issue) => issue.at?.file === info.file);
       warnings.push({
         severity: 'warning',
-        message: `provisioned identities of ${provider} in ${info.file} are damaged and were skipped (line ${first?.at?.line}: ${first?.pointer ? `${displayPath(first.pointer)} ` : ''}${first?.message})`,
+        message: `provisioned identities of ${provider} in ${info.file} are damaged (line ${first?.at?.line}: ${first?.pointer ? `${displayPath(first.pointer)} ` : ''}${first?.message}); ${setAside(info.file)}`,
         hint: `run \`rolecall login --provider ${provider}\` to rebuild the file`,
       });
       delete provisioned[provider];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type ConfigIssue, joinPointer, type SourcePosition } from './issues.js';
 
@@ -13,9 +13,36 @@ export interface YamlSource {
 
 export type ReadResult = { ok: true; source: YamlSource } | { ok: false; issues: ConfigIssue[] };
 
+const MAX_DEPTH = 64;
+/** Far beyond any real configuration, far below what exhausts memory. */
+const MAX_ALIAS_VALUES = 100_000;
+/** A config file is text a person or rolecall wrote; 5,000 provisioned identities take about 1 MB. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+class YamlTooBig extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The file's text. Only regular files are read, and only up to a size: a path to a device or a FIFO
+ * (`import: [/dev/zero]`) would otherwise fill memory or wait forever.
+ */
 function readText(file: string): string | ConfigIssue {
+  let fd: number | undefined;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) return { severity: 'error', message: `${file}: is a folder, not a file` };
+    if (!stats.isFile()) return { severity: 'error', message: `${file}: is not a regular file` };
+    if (stats.size > MAX_FILE_BYTES) {
+      return { severity: 'error', message: `${file}: is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+    }
+    return readFileSync(fd, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -27,6 +54,8 @@ function readText(file: string): string | ConfigIssue {
             ? 'is a folder, not a file'
             : `cannot be read (${code ?? String(error)})`;
     return { severity: 'error', message: `${file}: ${reason}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -61,10 +90,15 @@ export function parseYaml(file: string, text: string): ReadResult {
   }
   const origins: Origins = new Map();
   const keyIssues: ConfigIssue[] = [];
-  const toValue = (node: Node | null | undefined, pointer: string, depth: number): unknown => {
+  // Aliases of aliases multiply (a "billion laughs" file): values built from aliases are counted.
+  let fromAliases = 0;
+  const toValue = (node: Node | null | undefined, pointer: string, depth: number, viaAlias = false): unknown => {
     if (!node) return null;
-    if (depth > 64) throw new Error('nesting too deep');
-    if (isAlias(node)) return toValue(node.resolve(doc) as Node | undefined, pointer, depth + 1);
+    if (depth > MAX_DEPTH) throw new YamlTooBig('YAML nesting is too deep', 0);
+    if (viaAlias && ++fromAliases > MAX_ALIAS_VALUES) {
+      throw new YamlTooBig('YAML aliases expand to too many values', node.range?.[0] ?? 0);
+    }
+    if (isAlias(node)) return toValue(node.resolve(doc) as Node | undefined, pointer, depth + 1, true);
     if (isMap(node)) {
       const result: Record<string, unknown> = {};
       const written = new Set<string>();
@@ -73,7 +107,7 @@ export function parseYaml(file: string, text: string): ReadResult {
         // With merge keys on, the parser gives `<<` a symbol for its value.
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
           // A YAML merge key: the referenced map's entries fill in keys this map does not set.
-          const merged = toValue(pair.value as Node, pointer, depth + 1);
+          const merged = toValue(pair.value as Node, pointer, depth + 1, viaAlias);
           for (const source of Array.isArray(merged) ? merged : [merged]) {
             if (source && typeof source === 'object') {
               for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(result, k)) result[k] = v;
@@ -98,7 +132,7 @@ export function parseYaml(file: string, text: string): ReadResult {
         }
         written.add(key);
         if (at) origins.set(childPointer, at);
-        result[key] = toValue(pair.value as Node | null, childPointer, depth + 1);
+        result[key] = toValue(pair.value as Node | null, childPointer, depth + 1, viaAlias);
       }
       return result;
     }
@@ -107,7 +141,7 @@ export function parseYaml(file: string, text: string): ReadResult {
         const childPointer = joinPointer(pointer, index);
         const itemNode = item as Node | null;
         if (itemNode?.range) origins.set(childPointer, position(itemNode.range[0]));
-        return toValue(itemNode, childPointer, depth + 1);
+        return toValue(itemNode, childPointer, depth + 1, viaAlias);
       });
     }
     return isScalar(node) ? node.value : null;
@@ -115,7 +149,8 @@ export function parseYaml(file: string, text: string): ReadResult {
   try {
     const value = toValue(doc.contents as Node | null, '', 0);
     return keyIssues.length ? { ok: false, issues: keyIssues } : { ok: true, source: { file, value, origins } };
-  } catch {
-    return { ok: false, issues: [{ severity: 'error', message: 'YAML nesting is too deep', at: position(0) }] };
+  } catch (error) {
+    if (!(error instanceof YamlTooBig)) throw error;
+    return { ok: false, issues: [{ severity: 'error', message: error.message, at: position(error.offset) }] };
   }
 }

@@ -55,6 +55,9 @@ export function writeIsolatedConfig(
 ): IsolatedConfig {
   const parent = runDir(dirs);
   refuseSymlink(parent);
+  // Something else in its place (a file, after damage) is rolecall's own folder no longer: replaced.
+  const existing = lstatSync(parent, { throwIfNoEntry: false });
+  if (existing && !existing.isDirectory()) rmSync(parent, { force: true });
   mkdirSync(parent, { recursive: true, mode: 0o700 });
   sweepLeftovers(parent);
   const dir = join(parent, `${process.pid}-${randomBytes(4).toString('hex')}`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import fs, { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import fs, { lstatSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -169,6 +169,11 @@ function isStale(path: string, staleMs: number): boolean {
  */
 function removeIfStale(path: string, staleMs: number): boolean {
   if (ageMs(path) === undefined) return true;
+  // A lock is only ever a folder: anything else there (a file, after damage) would block forever.
+  if (!lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    rmSync(path, { force: true });
+    return true;
+  }
   if (!isStale(path, staleMs)) return false;
   const recovery = `${path}.recovery`;
   try {

@@ -96,6 +96,8 @@ export class Sandbox {
   writeProvisioned(provider: string, text: string): string {
     const file = this.write(this.provisionedFile(provider), text);
     chmodSync(file, 0o600);
+    // Private, as rolecall makes them: it warns about cache folders open to others.
+    for (let dir = dirname(file); dir.startsWith(this.path('.cache')); dir = dirname(dir)) chmodSync(dir, 0o700);
     return file;
   }
 

@@ -41,7 +41,8 @@ export function translateAwsError(error: unknown, operation: string, endpoint: s
     });
   }
   const name = awsErrorName(error);
-  const message = (error as Error | undefined)?.message;
+  // The SDK's message may carry more lines ("Deserialization error: to see the raw response..."): one is told.
+  const message = (error as Error | undefined)?.message?.split('\n')[0]?.trim();
   const detail = message && message !== 'UnknownError' ? `: ${message}` : '';
   switch (name) {
     case 'AccessDeniedException':

@@ -40,7 +40,8 @@ export async function deviceCodeLogin(input: {
   const deadline = clock.now() + authorization.expiresInSeconds * 1000;
   let intervalSeconds = Math.max(1, authorization.intervalSeconds);
   for (;;) {
-    await clock.sleep(intervalSeconds * 1000, interaction.interrupted);
+    // Never past the code's expiry: a long interval must not keep the person waiting beyond it.
+    await clock.sleep(Math.max(0, Math.min(intervalSeconds * 1000, deadline - clock.now())), interaction.interrupted);
     if (interrupted) throw cancelled();
     if (clock.now() >= deadline) {
       throw new RolecallError('login.expired', 'the sign-in code expired before it was approved', {

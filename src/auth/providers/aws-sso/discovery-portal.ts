@@ -52,8 +52,17 @@ export function openDiscoveryPortal(input: {
         abortSignal: signal,
       });
       return {
+        // The SDK does not check the types of what AWS answers: anything but text is left out.
         items: (output.accountList ?? []).flatMap(({ accountId, accountName, emailAddress }) =>
-          accountId ? [{ id: accountId, name: accountName ?? accountId, email: emailAddress }] : [],
+          isText(accountId)
+            ? [
+                {
+                  id: accountId,
+                  name: isText(accountName) ? accountName : accountId,
+                  email: textOrUndefined(emailAddress),
+                },
+              ]
+            : [],
         ),
         nextToken: output.nextToken,
       };
@@ -64,10 +73,13 @@ export function openDiscoveryPortal(input: {
         { abortSignal: signal },
       );
       return {
-        items: (output.roleList ?? []).flatMap(({ roleName }) => (roleName ? [roleName] : [])),
+        items: (output.roleList ?? []).flatMap(({ roleName }) => (isText(roleName) ? [roleName] : [])),
         nextToken: output.nextToken,
       };
     },
     close: () => client.destroy(),
   };
 }
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const textOrUndefined = (value: unknown): string | undefined => (isText(value) ? value : undefined);

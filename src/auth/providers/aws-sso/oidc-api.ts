@@ -5,6 +5,7 @@ import {
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
 } from '@aws-sdk/client-sso-oidc';
+import { isRolecallError, RolecallError } from '../../../core/errors.js';
 import { registerSecret } from '../../../core/log.js';
 import { serviceEndpoint } from '../../endpoints.js';
 import { awsErrorName, translateAwsError } from './aws-errors.js';
@@ -109,8 +110,9 @@ export class OidcApi {
         userCode: output.userCode,
         verificationUri: output.verificationUri,
         verificationUriComplete: output.verificationUriComplete,
-        expiresInSeconds: output.expiresIn ?? 600,
-        intervalSeconds: output.interval ?? 1,
+        // The SDK does not check what AWS answers: nonsense lifetimes and intervals fall back to AWS's own.
+        expiresInSeconds: clampedSeconds(output.expiresIn, 1, MAX_DEVICE_CODE_SECONDS, 600),
+        intervalSeconds: clampedSeconds(output.interval, 1, MAX_POLL_SECONDS, 1),
       };
     } catch (error) {
       if (REJECTED.has(awsErrorName(error) ?? '')) throw new GrantRejected('the client registration was rejected');
@@ -125,11 +127,17 @@ export class OidcApi {
   async createToken(input: CreateTokenCommandInput): Promise<TokenGrant> {
     try {
       const output = await this.client.send(new CreateTokenCommand(input));
-      if (!output.accessToken || !output.expiresIn) throw new Error('CreateToken returned no access token');
+      const expiresIn = secondsWithin(output.expiresIn, 1, MAX_TOKEN_SECONDS);
+      if (typeof output.accessToken !== 'string' || !output.accessToken || expiresIn === undefined) {
+        throw new RolecallError('aws.malformed', `CreateToken at ${this.endpoint} answered without a valid token`, {
+          hint: 'try again; if it persists, run with --log-level debug and report it',
+        });
+      }
       registerSecret(output.accessToken);
       if (output.refreshToken) registerSecret(output.refreshToken);
-      return { accessToken: output.accessToken, expiresInSeconds: output.expiresIn, refreshToken: output.refreshToken };
+      return { accessToken: output.accessToken, expiresInSeconds: expiresIn, refreshToken: output.refreshToken };
     } catch (error) {
+      if (isRolecallError(error)) throw error;
       const name = awsErrorName(error);
       if (name === 'AuthorizationPendingException') throw new PollAgain(false);
       if (name === 'SlowDownException') throw new PollAgain(true);
@@ -140,3 +148,15 @@ export class OidcApi {
     }
   }
 }
+
+/** Bounds on what AWS may answer: a device code lives minutes, a token at most days, polls seconds. */
+const MAX_DEVICE_CODE_SECONDS = 3600;
+const MAX_POLL_SECONDS = 60;
+const MAX_TOKEN_SECONDS = 90 * 24 * 3600;
+
+/** A number of seconds kept within bounds; anything but a number is AWS's usual value. */
+const clampedSeconds = (value: unknown, min: number, max: number, usual: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : usual;
+
+const secondsWithin = (value: unknown, min: number, max: number): number | undefined =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;

@@ -3,6 +3,7 @@ import { ExitCode, RolecallError } from '../../../core/errors.js';
 import { serviceEndpoint } from '../../endpoints.js';
 import type { AwsCredentials } from '../../identities/credentials.js';
 import { awsErrorName, translateAwsError } from './aws-errors.js';
+import { PaginationLoop, pages } from './discovery-pages.js';
 import { MAX_PAGE_SIZE } from './discovery-portal.js';
 import { type Portal, REQUEST_LIMITS } from './portal.js';
 import { quietSdkNotices } from './sdk-quiet.js';
@@ -28,31 +29,35 @@ export function openRoleCredentialsPortal(portal: Portal, accessToken: string, e
   };
   return {
     async accountIdByName(name) {
-      const accounts: { accountId?: string; accountName?: string }[] = [];
-      const seen = new Set<string>();
-      let nextToken: string | undefined;
-      do {
-        const page = await call('ListAccounts', () =>
-          client.send(new ListAccountsCommand({ accessToken, maxResults: MAX_PAGE_SIZE, nextToken })),
-        );
-        accounts.push(...(page.accountList ?? []));
-        nextToken = page.nextToken || undefined;
-        if (nextToken !== undefined && seen.has(nextToken)) {
-          throw new RolecallError('aws.pagination-loop', `ListAccounts at ${endpoint} returned a page token twice`, {
-            hint: 'try again later; if it persists, name the account by id (principal.account.id)',
-          });
+      const accounts: { id: string; name: string }[] = [];
+      try {
+        for await (const items of pages((nextToken) =>
+          call('ListAccounts', () =>
+            client.send(new ListAccountsCommand({ accessToken, maxResults: MAX_PAGE_SIZE, nextToken })),
+          ).then((page) => ({ items: page.accountList ?? [], nextToken: textOr(page.nextToken) })),
+        )) {
+          for (const { accountId, accountName } of items) {
+            if (isText(accountId) && isText(accountName)) accounts.push({ id: accountId, name: accountName });
+          }
         }
-        if (nextToken !== undefined) seen.add(nextToken);
-      } while (nextToken !== undefined);
-      const exact = accounts.filter((account) => account.accountName === name);
-      const loose = accounts.filter((account) => account.accountName?.toLowerCase() === name.toLowerCase());
+      } catch (error) {
+        if (!(error instanceof PaginationLoop)) throw error;
+        const what = error.message.startsWith('the same page token')
+          ? 'returned a page token twice'
+          : `never ends (${error.message})`;
+        throw new RolecallError('aws.pagination-loop', `ListAccounts at ${endpoint} ${what}`, {
+          hint: 'try again later; if it persists, name the account by id (principal.account.id)',
+        });
+      }
+      const exact = accounts.filter((account) => account.name === name);
+      const loose = accounts.filter((account) => account.name.toLowerCase() === name.toLowerCase());
       const found = exact.length > 0 ? exact : loose;
-      if (found.length === 1 && found[0]!.accountId) return found[0]!.accountId;
+      if (found.length === 1) return found[0]!.id;
       throw new RolecallError(
         found.length === 0 ? 'account.not-found' : 'account.ambiguous',
         found.length === 0
           ? `no account named ${JSON.stringify(name)} is assigned to you at ${portal.startUrl}`
-          : `${found.length} accounts are named ${JSON.stringify(name)}: ${found.map((account) => account.accountId).join(', ')}`,
+          : `${found.length} accounts are named ${JSON.stringify(name)}: ${found.map((account) => account.id).join(', ')}`,
         { exitCode: ExitCode.usage, hint: 'name the account by id: principal.account.id' },
       );
     },
@@ -74,19 +79,34 @@ export function openRoleCredentialsPortal(portal: Portal, accessToken: string, e
           );
         });
       const role = output.roleCredentials;
-      if (!role?.accessKeyId || !role.secretAccessKey || !role.sessionToken || !role.expiration) {
-        throw new RolecallError('aws.malformed', `GetRoleCredentials at ${endpoint} answered without credentials`, {
-          hint: 'try again; if it persists, run with --log-level debug and report it',
-        });
+      // The SDK does not check the types of what AWS answers.
+      const expiration = typeof role?.expiration === 'number' ? new Date(role.expiration) : undefined;
+      if (
+        !isText(role?.accessKeyId) ||
+        !isText(role.secretAccessKey) ||
+        !isText(role.sessionToken) ||
+        !expiration ||
+        Number.isNaN(expiration.getTime())
+      ) {
+        throw new RolecallError(
+          'aws.malformed',
+          `GetRoleCredentials at ${endpoint} answered without valid credentials`,
+          {
+            hint: 'try again; if it persists, run with --log-level debug and report it',
+          },
+        );
       }
       return {
         accessKeyId: role.accessKeyId,
         secretAccessKey: role.secretAccessKey,
         sessionToken: role.sessionToken,
         // The portal gives epoch milliseconds.
-        expiration: new Date(role.expiration).toISOString(),
+        expiration: expiration.toISOString(),
       };
     },
     close: () => client.destroy(),
   } satisfies RoleCredentialsPortal;
 }
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const textOr = (value: unknown): string | undefined => (isText(value) ? value : undefined);

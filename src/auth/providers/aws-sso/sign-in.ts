@@ -1,3 +1,4 @@
+import { ExitCode, RolecallError } from '../../../core/errors.js';
 import { authorizationCodeLogin } from './authorization-code-flow.js';
 import { deviceCodeLogin } from './device-flow.js';
 import { GrantRejected, OidcApi, type TokenGrant } from './oidc-api.js';
@@ -91,7 +92,18 @@ export async function signIn(
             });
       return sessionFrom(portal, grant, client, deps.clock.now());
     } catch (error) {
-      if (!(error instanceof GrantRejected) || attempt > 1) throw error;
+      if (!(error instanceof GrantRejected)) throw error;
+      if (attempt > 1) {
+        throw new RolecallError(
+          'login.rejected',
+          `${portal.startUrl} rejected the sign-in, also with a new client registration`,
+          {
+            exitCode: ExitCode.auth,
+            hint: 'try again later; if it persists, check the start URL and region in the configuration',
+            cause: error,
+          },
+        );
+      }
       deps.log.debug('the client registration was not accepted; registering again');
       await deps.store.delete(registrationKey(portal, flow));
     }
