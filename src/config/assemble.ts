@@ -77,6 +77,7 @@ function readProvisioned(provider: string, file: string, warnings: ConfigIssue[]
     warnings.push({
       severity: 'warning',
       message: `provisioned identities of ${provider} in ${file} are unreadable (${detail}); ${setAside(file)}`,
+      once: true,
       hint: `run \`rolecall login --provider ${provider}\` to rebuild the file`,
     });
     return undefined;
@@ -145,6 +146,7 @@ export function assembleConfig(location: ConfigLocation, dirs: StateDirs): Assem
         severity: 'warning',
         message: `provisioned identities of ${provider} in ${info.file} are damaged (line ${first?.at?.line}: ${first?.pointer ? `${displayPath(first.pointer)} ` : ''}${first?.message}); ${setAside(info.file)}`,
         hint: `run \`rolecall login --provider ${provider}\` to rebuild the file`,
+        once: true,
       });
       delete provisioned[provider];
     }

@@ -148,7 +148,7 @@ export function writeCompiled(
     stamps,
     globs: assembled.inputs.globs,
     config: assembled.config,
-    warnings: assembled.warnings,
+    warnings: assembled.warnings.filter((warning) => !warning.once),
     provisioned: assembled.provisioned,
   };
   writeFileAtomic(paths.origins, JSON.stringify({ files, rows } satisfies CompiledOrigins));

@@ -15,6 +15,8 @@ export interface ConfigIssue {
   pointer?: string;
   at?: SourcePosition;
   hint?: string;
+  /** Said once, by the run that found it (a damaged file it set aside): not replayed from the compiled form. */
+  once?: boolean;
 }
 
 /** `auth.identities["production/DeployerAccess"].session`: a key path as a person reads it. */
