@@ -18,6 +18,7 @@ import { type Emulator, generateOrg, startEmulator } from '../../src/emulator/in
 import { type CliResult, Sandbox, STACK_FRAME } from '../support/cli.js';
 import { START_URL } from '../support/emulator.js';
 import { FULL, recordFigures, timeLimit } from './scale.js';
+import { seeded } from './storm.js';
 
 /**
  * Damaged files (issue 7, part 3): truncated, empty, garbage and binary content, in every place rolecall
@@ -33,17 +34,6 @@ import { FULL, recordFigures, timeLimit } from './scale.js';
 
 const SEED = Number(process.env['RELIABILITY_SEED'] ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
 console.log(`corrupt-files.test.ts: seed ${SEED} (replay with RELIABILITY_SEED=${SEED})`);
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** docs/security-store.md: a lock untouched this long was left by a dead process and is taken over. */
 const LOCK_STALE_MS = 5_000;

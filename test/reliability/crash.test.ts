@@ -7,6 +7,7 @@ import { type Emulator, type EmulatorOptions, generateOrg, type Org, startEmulat
 import { type CliResult, Sandbox, STACK_FRAME } from '../support/cli.js';
 import { START_URL } from '../support/emulator.js';
 import { FULL, recordFigures, scaled, timeLimit } from './scale.js';
+import { seeded } from './storm.js';
 
 /**
  * Crash safety (issue 7, part 3): rolecall killed with SIGKILL at a random moment of an operation,
@@ -22,17 +23,6 @@ const SEED = Number(process.env['RELIABILITY_SEED'] ?? Math.floor(Math.random() 
 console.log(`crash.test.ts: seed ${SEED} (replay with RELIABILITY_SEED=${SEED})`);
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** docs/security-store.md: a lock untouched this long was left by a dead process and is taken over. */
 const LOCK_STALE_MS = 5_000;
 /** Slack for a shared machine on top of the expected time of a run. */
