@@ -186,7 +186,9 @@ export function startCli(args: string[], options: { cwd: string; env: NodeJS.Pro
  * sees arrives on stdout, colour and cursor codes included.
  */
 export function startInTerminal(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): RunningProcess {
-  const command = [process.execPath, cliPath, ...args].map((word) => JSON.stringify(word)).join(' ');
+  // `exec`: script(1) runs the command through $SHELL -c, and a non-interactive dash in between would
+  // die of the terminal's Ctrl+C itself where a user's interactive shell leaves it to rolecall.
+  const command = ['exec', ...[process.execPath, cliPath, ...args].map((word) => JSON.stringify(word))].join(' ');
   return startProcess('script', ['-qec', command, '/dev/null'], { ...options, stdin: 'pipe' });
 }
 
