@@ -10,7 +10,7 @@ import { type ConfigSources, sourcesUnchanged } from '../config/compiled.js';
 import { findConfigFile } from '../config/discover.js';
 import { createLogger } from '../core/log.js';
 import { credentialProcessOutput } from '../run/credential-process-output.js';
-import { decisiveEnv, readCredentialIndex } from '../store/credential-index.js';
+import { DEFAULT_IDENTITY, decisiveEnv, readCredentialIndex } from '../store/credential-index.js';
 import { createFileStore } from '../store/file-store.js';
 import { stateDirs } from '../store/paths.js';
 import { openSecureStore } from '../store/secure-store.js';
@@ -54,18 +54,18 @@ export async function answerFromCache(
   streams: Streams,
 ): Promise<boolean> {
   const parsed = parseArgv(argv);
-  const identity = parsed?.identity ?? (env['ROLECALL_IDENTITY'] || undefined);
+  const identity = parsed?.identity ?? (env['ROLECALL_IDENTITY'] || DEFAULT_IDENTITY);
   // Asked to tell what it does: the full way logs it.
   const verbose = ['debug', 'info'].includes(env['ROLECALL_LOG_LEVEL'] ?? '');
-  if (!parsed || identity === undefined || verbose) return false;
+  if (!parsed || verbose) return false;
   const dirs = stateDirs({ platform: process.platform, env, home: env['HOME'] || homedir() });
   try {
     const location = findConfigFile({ flag: parsed.config, env, cwd, userConfigDir: dirs.config });
-    const entry = location && readCredentialIndex(dirs, location.file, identity);
+    const log = createLogger('warn', streams.stderr);
+    const entry = location && readCredentialIndex(dirs, location.file, identity, log);
     if (!entry || !sameEntries(entry.env, decisiveEnv(env))) return false;
     if (entry.expiration !== undefined && Date.parse(entry.expiration) - Date.now() <= REUSE_WHILE_MS) return false;
     if (!(await sourcesUnchanged(entry.sources as ConfigSources))) return false;
-    const log = createLogger('warn', streams.stderr);
     const store =
       entry.store === 'file'
         ? createFileStore(dirs, log)

@@ -1,3 +1,4 @@
+import type { Logger } from '../core/log.js';
 import { allCredentialIndexes } from '../store/credential-index.js';
 import type { StateDirs } from '../store/paths.js';
 import type { Colors } from './render/colors.js';
@@ -18,9 +19,14 @@ export interface CredentialStatus {
  * The state of each identity's cached credentials, by identity name, from the index alone (no secret
  * is read). Identities without cached credentials are absent.
  */
-export function credentialStates(dirs: StateDirs, configFile: string, now: number): Map<string, CredentialStatus> {
+export function credentialStates(
+  dirs: StateDirs,
+  configFile: string,
+  now: number,
+  log: Logger,
+): Map<string, CredentialStatus> {
   const latest = new Map<string, string | undefined>();
-  for (const { entry } of allCredentialIndexes(dirs)) {
+  for (const { entry } of allCredentialIndexes(dirs, log)) {
     if (entry.configFile !== configFile) continue;
     const known = latest.get(entry.name);
     const later = entry.expiration === undefined || (known !== undefined && known < entry.expiration);

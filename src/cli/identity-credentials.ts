@@ -5,6 +5,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.js';
 import { isRolecallError } from '../core/errors.js';
 import {
   credentialIndexPath,
+  DEFAULT_IDENTITY,
   decisiveEnv,
   removeCredentialIndex,
   writeCredentialIndex,
@@ -53,8 +54,10 @@ export async function identityCredentials(
     signIn: interaction && { interaction, flow: person ? 'auto' : 'device', openBrowser: true },
   });
   const { store } = deps;
-  const asked = request.identity ?? ctx.env['ROLECALL_IDENTITY'];
-  const indexed = [...new Set([name, ...(asked ? [asked] : [])])];
+  const asked = request.identity ?? (ctx.env['ROLECALL_IDENTITY'] || undefined);
+  // Chosen by no name: the default, noted as such so that the next call without a name is answered from the cache.
+  const byDefault = asked === undefined && loaded.config.auth?.identities?.[name]?.default === true;
+  const indexed = [...new Set([name, ...(asked ? [asked] : byDefault ? [DEFAULT_IDENTITY] : [])])];
   const { location, sources } = loaded;
   try {
     for (const identity of indexed) {

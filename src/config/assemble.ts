@@ -65,15 +65,30 @@ function setAside(file: string): string {
 }
 
 /**
+ * Why a provisioned file that parses is not whole, if it is not: a file cut short between two
+ * identities, or inside one, still parses. Rolecall counts the identities in `_metadata` and gives
+ * each one its account id, so a missing identity or a cut-off entry shows.
+ */
+function incomplete(identities: Record<string, unknown>, metadata: unknown): string | undefined {
+  const names = Object.keys(identities);
+  const counts = isPlainMap(metadata) ? metadata['counts'] : undefined;
+  const counted = isPlainMap(counts) ? counts['identities'] : undefined;
+  if (typeof counted === 'number' && counted !== names.length)
+    return `it holds ${names.length} identities where its header counts ${counted}: cut short?`;
+  const cut = names.find((name) => {
+    const principal = (identities[name] as { principal?: { account?: { id?: unknown } } } | null)?.principal;
+    return typeof principal?.account?.id !== 'string';
+  });
+  return cut === undefined ? undefined : `identity ${JSON.stringify(cut)} has no account id: cut short?`;
+}
+
+/**
  * A provisioned file contributes its identities only. It is generated, so a damaged one is a warning
  * (the next login rewrites it), not a reason to stop every command.
  */
 function readProvisioned(provider: string, file: string, warnings: ConfigIssue[]) {
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
-  const read = readYamlFile(file);
-  const auth = read.ok && isPlainMap(read.source.value) ? read.source.value['auth'] : undefined;
-  if (!read.ok || !isPlainMap(auth) || !isPlainMap(auth['identities'])) {
-    const detail = read.ok ? 'it has no auth.identities map' : read.issues[0]?.message;
+  const damaged = (detail: string | undefined): undefined => {
     warnings.push({
       severity: 'warning',
       message: `provisioned identities of ${provider} in ${file} are unreadable (${detail}); ${setAside(file)}`,
@@ -81,7 +96,13 @@ function readProvisioned(provider: string, file: string, warnings: ConfigIssue[]
       hint: `run \`rolecall login --provider ${provider}\` to rebuild the file`,
     });
     return undefined;
-  }
+  };
+  const read = readYamlFile(file);
+  if (!read.ok) return damaged(read.issues[0]?.message);
+  const auth = isPlainMap(read.source.value) ? read.source.value['auth'] : undefined;
+  if (!isPlainMap(auth) || !isPlainMap(auth['identities'])) return damaged('it has no auth.identities map');
+  const cut = incomplete(auth['identities'], auth['_metadata']);
+  if (cut) return damaged(cut);
   const metadata = isPlainMap(auth['_metadata']) ? auth['_metadata'] : undefined;
   const source: YamlSource = { ...read.source, value: { auth: { identities: auth['identities'] } } };
   return { source, info: { file, ...(metadata ? { metadata } : {}) } };

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '../core/log.js';
 import { buildId } from '../core/version.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
+import { discardDamagedFile, NOT_OURS, readJsonFile } from '../store/json-file.js';
 import type { StateDirs } from '../store/paths.js';
 import type { AssembledConfig, ProvisionedInfo } from './assemble.js';
 import type { GlobImport } from './glob.js';
@@ -60,34 +62,46 @@ function stamp(path: string): FileStamp {
 
 const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs;
 
-function isCompiledConfig(value: unknown, mainFile: string): value is CompiledConfig {
-  const candidate = value as Partial<CompiledConfig> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    candidate.format === FORMAT &&
-    candidate.build === buildId &&
-    candidate.mainFile === mainFile &&
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * What a parsed compiled file is: this build's (`current`), another build's or another main file's,
+ * which are simply compiled again (`outdated`), or neither (`damaged`).
+ */
+function compiledState(value: unknown, mainFile: string): 'current' | 'outdated' | 'damaged' {
+  const candidate = value as Partial<CompiledConfig>;
+  if (!isObject(value) || typeof candidate.format !== 'number' || typeof candidate.build !== 'string') return 'damaged';
+  if (candidate.format !== FORMAT || candidate.build !== buildId || candidate.mainFile !== mainFile) return 'outdated';
+  const whole =
     Array.isArray(candidate.stamps) &&
     Array.isArray(candidate.globs) &&
-    typeof candidate.config === 'object' &&
-    Array.isArray(candidate.warnings)
-  );
+    isObject(candidate.config) &&
+    Array.isArray(candidate.warnings) &&
+    isObject(candidate.provisioned);
+  return whole ? 'current' : 'damaged';
 }
 
 /**
  * The compiled configuration when it is still true to its sources: every file the same size and
- * modification time (or still absent), every glob import still matching the same files.
+ * modification time (or still absent), every glob import still matching the same files. A damaged one
+ * is reported, once, and removed: the caller compiles it again.
  */
-export async function readFreshCompiled(dirs: StateDirs, mainFile: string): Promise<CompiledConfig | undefined> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(compiledPaths(dirs, mainFile).config, 'utf8'));
-  } catch {
-    return undefined;
+export async function readFreshCompiled(
+  dirs: StateDirs,
+  mainFile: string,
+  log: Logger,
+): Promise<CompiledConfig | undefined> {
+  const path = compiledPaths(dirs, mainFile).config;
+  const read = readJsonFile(path);
+  if (read.state === 'absent') return undefined;
+  const state = read.state === 'parsed' ? compiledState(read.value, mainFile) : 'damaged';
+  if (state === 'damaged') {
+    const damage = read.state === 'damaged' ? read.damage : NOT_OURS;
+    discardDamagedFile(path, 'compiled configuration', damage, 'compiling it again from its sources', log);
   }
-  if (!isCompiledConfig(parsed, mainFile)) return undefined;
-  return (await sourcesUnchanged(parsed)) ? parsed : undefined;
+  if (state !== 'current') return undefined;
+  const compiled = (read as { value: CompiledConfig }).value;
+  return (await sourcesUnchanged(compiled)) ? compiled : undefined;
 }
 
 /**
@@ -104,17 +118,37 @@ export async function sourcesUnchanged(sources: ConfigSources): Promise<boolean>
   );
 }
 
-export function readCompiledOrigins(dirs: StateDirs, mainFile: string): Origins | undefined {
-  try {
-    const packed = JSON.parse(readFileSync(compiledPaths(dirs, mainFile).origins, 'utf8')) as CompiledOrigins;
-    const origins: Origins = new Map();
-    for (const [pointer, fileIndex, line, column] of packed.rows) {
-      origins.set(pointer, { file: packed.files[fileIndex]!, line, column });
-    }
-    return origins;
-  } catch {
+const isOriginRow = (row: unknown, files: number): row is CompiledOrigins['rows'][number] =>
+  Array.isArray(row) &&
+  row.length === 4 &&
+  typeof row[0] === 'string' &&
+  Number.isInteger(row[1]) &&
+  row[1] >= 0 &&
+  row[1] < files &&
+  row.slice(2).every(Number.isInteger);
+
+/** The positions of the compiled configuration; a damaged file is reported once and removed (the caller compiles again). */
+export function readCompiledOrigins(dirs: StateDirs, mainFile: string, log: Logger): Origins | undefined {
+  const path = compiledPaths(dirs, mainFile).origins;
+  const read = readJsonFile(path);
+  if (read.state === 'absent') return undefined;
+  const packed = read.state === 'parsed' ? (read.value as Partial<CompiledOrigins> | null) : undefined;
+  const files = packed?.files;
+  const rows = packed?.rows;
+  const whole =
+    Array.isArray(files) &&
+    files.every((file) => typeof file === 'string') &&
+    Array.isArray(rows) &&
+    rows.every((row) => isOriginRow(row, files.length));
+  if (!whole) {
+    const damage = read.state === 'damaged' ? read.damage : NOT_OURS;
+    discardDamagedFile(path, 'compiled origins file', damage, 'compiling the configuration again', log);
     return undefined;
   }
+  const origins: Origins = new Map();
+  for (const [pointer, fileIndex, line, column] of rows)
+    origins.set(pointer, { file: files[fileIndex]!, line, column });
+  return origins;
 }
 
 /**

@@ -71,7 +71,7 @@ export async function loadConfig(
     return emptyConfig();
   }
   ctx.log.debug(`configuration: ${location.file} (from ${location.from})`);
-  const compiled = options.fresh ? undefined : await readFreshCompiled(dirs, location.file);
+  const compiled = options.fresh ? undefined : await readFreshCompiled(dirs, location.file, ctx.log);
   const loaded: LoadedConfig = compiled
     ? {
         location,
@@ -79,7 +79,8 @@ export async function loadConfig(
         warnings: compiled.warnings,
         provisioned: compiled.provisioned,
         sources: { stamps: compiled.stamps, globs: compiled.globs },
-        origins: async () => readCompiledOrigins(dirs, location.file) ?? (await assemble(ctx, dirs, location)).origins,
+        origins: async () =>
+          readCompiledOrigins(dirs, location.file, ctx.log) ?? (await assemble(ctx, dirs, location)).origins,
       }
     : await assemble(ctx, dirs, location).then((assembled) => ({
         location,

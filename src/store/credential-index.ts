@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '../core/log.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { discardDamagedFile, NOT_OURS, readJsonFile } from './json-file.js';
 import type { StateDirs } from './paths.js';
 
 /**
@@ -45,51 +47,46 @@ export const decisiveEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
 
 const indexDir = (dirs: StateDirs) => join(dirs.cache, 'credentials');
 
+/** The name entries carry when noted for the configuration's `default: true` identity, chosen by no name. */
+export const DEFAULT_IDENTITY = '';
+
 export const credentialIndexPath = (dirs: StateDirs, configFile: string, identity: string): string =>
   join(indexDir(dirs), `${createHash('sha256').update(`${configFile}\0${identity}`).digest('hex').slice(0, 24)}.json`);
 
-function parse(text: string): CredentialIndexEntry | undefined {
-  try {
-    const entry = JSON.parse(text) as Partial<CredentialIndexEntry> | null;
-    const valid =
-      entry?.format === FORMAT &&
-      typeof entry.configFile === 'string' &&
-      typeof entry.identity === 'string' &&
-      typeof entry.name === 'string' &&
-      (entry.store === 'file' || entry.store === 'system') &&
-      typeof entry.storeKey === 'string' &&
-      Array.isArray(entry.chainKeys) &&
-      (entry.expiration === undefined || typeof entry.expiration === 'string') &&
-      typeof entry.env === 'object' &&
-      entry.env !== null;
-    return valid ? (entry as CredentialIndexEntry) : undefined;
-  } catch {
-    return undefined;
-  }
+const isEntry = (entry: Partial<CredentialIndexEntry>): entry is CredentialIndexEntry =>
+  typeof entry.configFile === 'string' &&
+  typeof entry.identity === 'string' &&
+  typeof entry.name === 'string' &&
+  (entry.store === 'file' || entry.store === 'system') &&
+  typeof entry.storeKey === 'string' &&
+  Array.isArray(entry.chainKeys) &&
+  (entry.expiration === undefined || typeof entry.expiration === 'string') &&
+  typeof entry.env === 'object' &&
+  entry.env !== null;
+
+/**
+ * The entry in the file at `path`: undefined when absent or written by another version; a damaged one
+ * is reported once and removed (the next credential fetch notes the identity again).
+ */
+function readEntry(path: string, log: Logger): CredentialIndexEntry | undefined {
+  const read = readJsonFile(path);
+  if (read.state === 'absent') return undefined;
+  const entry = read.state === 'parsed' ? (read.value as Partial<CredentialIndexEntry> | null) : undefined;
+  if (typeof entry?.format === 'number' && entry.format !== FORMAT) return undefined;
+  if (entry && isEntry(entry)) return entry;
+  const damage = read.state === 'damaged' ? read.damage : NOT_OURS;
+  discardDamagedFile(path, 'credential index entry', damage, 'the next credential fetch notes it again', log);
+  return undefined;
 }
 
-/** The entry for this identity of this configuration; a damaged one reads as absent. */
+/** The entry for this identity of this configuration. */
 export function readCredentialIndex(
   dirs: StateDirs,
   configFile: string,
   identity: string,
+  log: Logger,
 ): CredentialIndexEntry | undefined {
-  let text: string;
-  try {
-    // O_NOFOLLOW: an entry replaced by a symbolic link is not read through.
-    const fd = openSync(
-      credentialIndexPath(dirs, configFile, identity),
-      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0),
-    );
-    try {
-      text = readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  const entry = parse(text);
+  const entry = readEntry(credentialIndexPath(dirs, configFile, identity), log);
   return entry?.configFile === configFile && entry.identity === identity ? entry : undefined;
 }
 
@@ -101,7 +98,7 @@ export function writeCredentialIndex(dirs: StateDirs, entry: Omit<CredentialInde
 }
 
 /** Every entry, for `list` (a few files: only identities used lately have one) and `logout`. */
-export function allCredentialIndexes(dirs: StateDirs): { path: string; entry: CredentialIndexEntry }[] {
+export function allCredentialIndexes(dirs: StateDirs, log: Logger): { path: string; entry: CredentialIndexEntry }[] {
   let names: string[];
   try {
     names = readdirSync(indexDir(dirs)).filter((name) => name.endsWith('.json'));
@@ -110,12 +107,8 @@ export function allCredentialIndexes(dirs: StateDirs): { path: string; entry: Cr
   }
   return names.flatMap((name) => {
     const path = join(indexDir(dirs), name);
-    try {
-      const entry = parse(readFileSync(path, 'utf8'));
-      return entry ? [{ path, entry }] : [];
-    } catch {
-      return [];
-    }
+    const entry = readEntry(path, log);
+    return entry ? [{ path, entry }] : [];
   });
 }
 

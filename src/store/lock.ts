@@ -4,10 +4,13 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolecallError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { StateDirs } from './paths.js';
 import { isProcessAlive } from './process-alive.js';
 
 export interface LockOptions {
+  /** Hears, as a warning, of a lock taken over from a process that left it (killed, say) or of damage in its place. */
+  log: Logger;
   /** How long to wait for another process's lock before giving up. A login may wait for a person. */
   waitMs?: number;
   /** How long a lock may go without its holder's heartbeat before it counts as left by a dead process. */
@@ -39,11 +42,12 @@ export async function withLock<T>(
   dirs: StateDirs,
   name: string,
   work: () => Promise<T>,
-  options: LockOptions = {},
+  options: LockOptions,
 ): Promise<T> {
   const path = lockPath(dirs, name);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const release = await acquire(path, name, {
+    log: options.log,
     waitMs: options.waitMs ?? DEFAULT_WAIT_MS,
     staleMs: Math.max(options.staleMs ?? DEFAULT_STALE_MS, MIN_STALE_MS),
   });
@@ -71,7 +75,7 @@ export function lockPath(dirs: StateDirs, name: string): string {
 async function acquire(
   path: string,
   name: string,
-  { waitMs, staleMs }: Required<LockOptions>,
+  { log, waitMs, staleMs }: Required<LockOptions>,
 ): Promise<() => Promise<void>> {
   const { lock } = await import('proper-lockfile');
   const deadline = Date.now() + waitMs;
@@ -97,7 +101,11 @@ async function acquire(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(path, error);
     }
-    if (removeIfStale(path, staleMs)) continue;
+    const removed = removeIfStale(path, staleMs);
+    if (removed !== undefined) {
+      if (removed !== '') log.warn(removed);
+      continue;
+    }
     const left = deadline - Date.now();
     if (left <= 0) {
       throw new RolecallError(
@@ -133,8 +141,8 @@ function noteOwner(path: string): void {
   }
 }
 
-/** `dead`: the holder ran on this machine and has gone; `alive`: it still runs; else nobody can tell. */
-function ownerState(path: string): 'alive' | 'dead' | 'unknown' {
+/** The holder's pid and whether it still runs, when it ran on this machine; else nobody can tell. */
+function ownerState(path: string): { pid: number; alive: boolean } | undefined {
   try {
     const owner = JSON.parse(readFileSync(ownerFile(path), 'utf8')) as {
       pid?: unknown;
@@ -142,39 +150,48 @@ function ownerState(path: string): 'alive' | 'dead' | 'unknown' {
       folder?: unknown;
     };
     const current = owner.folder !== undefined && owner.folder === folderIdentity(path);
-    if (!current || owner.host !== hostname() || typeof owner.pid !== 'number') return 'unknown';
-    return isProcessAlive(owner.pid) ? 'alive' : 'dead';
+    if (!current || owner.host !== hostname() || typeof owner.pid !== 'number') return undefined;
+    return { pid: owner.pid, alive: isProcessAlive(owner.pid) };
   } catch {
-    return 'unknown';
+    return undefined;
   }
 }
 
 /**
- * Whether the lock at `path` was left: its holder on this machine has died, or it stopped touching the
- * lock `staleMs` ago (a holder known to be alive gets a minute: its event loop may be starved or
- * stopped, and taking over would do its work twice).
+ * Why the lock at `path` counts as left, if it does: its holder on this machine has died, or it stopped
+ * touching the lock `staleMs` ago (a holder known to be alive gets a minute: its event loop may be
+ * starved or stopped, and taking over would do its work twice). An empty reason: the lock is gone.
  */
-function isStale(path: string, staleMs: number): boolean {
+function leftBecause(path: string, staleMs: number): string | undefined {
   const age = ageMs(path);
-  if (age === undefined) return true;
+  if (age === undefined) return '';
   const owner = ownerState(path);
-  return owner === 'dead' || age >= (owner === 'alive' ? Math.max(staleMs, SILENT_OWNER_MS) : staleMs);
+  const seconds = `${Math.round(age / 1000)} s`;
+  if (owner && !owner.alive)
+    return `The lock ${path} was left by rolecall process ${owner.pid}, which ended holding it; took it over.`;
+  if (owner) {
+    if (age < Math.max(staleMs, SILENT_OWNER_MS)) return undefined;
+    return `The lock ${path} is held by rolecall process ${owner.pid}, silent for ${seconds} (stopped?); took it over.`;
+  }
+  if (age < staleMs) return undefined;
+  return `The lock ${path} was left by a process that ended holding it (untouched for ${seconds}); took it over.`;
 }
 
 /**
- * Removes the lock at `path` if it was left (see isStale); true when the caller should try again at
- * once (the lock is gone). Only one process at a time may decide that: it holds `<path>.recovery`
- * meanwhile and looks again once it does, so a lock taken a moment ago is never removed by a waiter
- * that saw its dead predecessor.
+ * Removes the lock at `path` if it was left (see leftBecause). Returns undefined while it is held;
+ * else the caller tries again at once, and the returned warning, unless empty, says what was wrong. Only
+ * one process at a time may decide that: it holds `<path>.recovery` meanwhile and looks again once it
+ * does, so a lock taken a moment ago is never removed by a waiter that saw its dead predecessor.
  */
-function removeIfStale(path: string, staleMs: number): boolean {
-  if (ageMs(path) === undefined) return true;
+function removeIfStale(path: string, staleMs: number): string | undefined {
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  if (!found) return '';
   // A lock is only ever a folder: anything else there (a file, after damage) would block forever.
-  if (!lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+  if (!found.isDirectory()) {
     rmSync(path, { force: true });
-    return true;
+    return `A file was in place of the lock folder ${path} (damaged, or another program's); removed it.`;
   }
-  if (!isStale(path, staleMs)) return false;
+  if (leftBecause(path, staleMs) === undefined) return undefined;
   const recovery = `${path}.recovery`;
   try {
     mkdirSync(recovery, { mode: 0o700 });
@@ -182,17 +199,17 @@ function removeIfStale(path: string, staleMs: number): boolean {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(recovery, error);
     // Recovery takes a moment; one this old was abandoned by a process killed in the middle of it.
     if ((ageMs(recovery) ?? 0) >= staleMs) removeDir(recovery);
-    return false;
+    return undefined;
   }
   try {
-    if (isStale(path, staleMs)) {
-      rmSync(ownerFile(path), { force: true });
-      removeDir(path);
-    }
+    const reason = leftBecause(path, staleMs);
+    if (reason === undefined) return undefined;
+    rmSync(ownerFile(path), { force: true });
+    removeDir(path);
+    return reason;
   } finally {
     removeDir(recovery);
   }
-  return true;
 }
 
 const ageMs = (path: string): number | undefined => {

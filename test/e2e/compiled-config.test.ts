@@ -64,19 +64,44 @@ describe('the compiled configuration', () => {
     expect(compiledFiles(sandbox)).toEqual([]);
   });
 
-  it('is rebuilt silently when it is damaged', async () => {
+  it('is rebuilt when it is damaged, which one warning reports', async () => {
     const sandbox = new Sandbox();
     sandbox.write('rolecall.yaml', 'auth:\n  identities:\n    ok: { kind: aws/user }\n');
     await names(sandbox);
     const compiled = compiledFiles(sandbox).find((file) => !file.includes('origins'))!;
     const path = sandbox.path('.cache/rolecall/compiled', compiled);
-    for (const garbage of ['', '{"format":', 'null', '{"format":1}', readFileSync(path, 'utf8').slice(0, 50)]) {
+    const damages = {
+      '': 'it is empty',
+      '{"format":': 'it is not valid JSON: cut short or overwritten',
+      null: 'it is not what rolecall writes',
+      '{"format":1}': 'it is not what rolecall writes',
+      [readFileSync(path, 'utf8').slice(0, 50)]: 'it is not valid JSON: cut short or overwritten',
+    };
+    for (const [garbage, damage] of Object.entries(damages)) {
       writeFileSync(path, garbage);
       const result = await sandbox.run(['list', '--format', 'json']);
       expect(result.code).toBe(0);
-      expect(result.stderr).toBe('');
+      expect(result.stderr).toBe(
+        `warning: The compiled configuration ${path} was damaged (${damage}); removed it, compiling it again from its sources.\n`,
+      );
       expect(JSON.parse(result.stdout).identities[0].name).toBe('ok');
+      const next = await sandbox.run(['list', '--format', 'json', '--log-level', 'debug']);
+      expect(next.stderr).toContain('compiled configuration is fresh');
+      expect(next.stderr).not.toContain('warning:');
     }
+  });
+
+  it('is compiled again without a word when another version of rolecall wrote it', async () => {
+    const sandbox = new Sandbox();
+    sandbox.write('rolecall.yaml', 'auth:\n  identities:\n    ok: { kind: aws/user }\n');
+    await names(sandbox);
+    const compiled = compiledFiles(sandbox).find((file) => !file.includes('origins'))!;
+    const path = sandbox.path('.cache/rolecall/compiled', compiled);
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), build: 'an older build' }));
+    const result = await sandbox.run(['list', '--format', 'json', '--log-level', 'debug']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('configuration compiled from its sources');
+    expect(result.stderr).not.toContain('warning:');
   });
 
   it('serves origins from the saved positions', async () => {

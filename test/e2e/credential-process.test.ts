@@ -145,6 +145,30 @@ describe('rolecall credential-process', () => {
     expect(opCount(emu, 'GetRoleCredentials')).toBe(1);
   });
 
+  it('answers from the cache for the default identity, until the configuration names another or none', async () => {
+    const config = deployerConfig().replace(
+      '      kind: aws/permission-set\n',
+      '      kind: aws/permission-set\n      default: true\n',
+    );
+    const { emu, run, sandbox } = await signedInSandbox({ config });
+    const first = await run(['credential-process']);
+    parseOutput(first);
+    const compiled = sandbox.path('.cache', 'rolecall', 'compiled');
+    for (const name of readdirSync(compiled)) writeFileSync(join(compiled, name), 'damaged');
+
+    const second = await run(['credential-process']);
+
+    // From the cache alone: the damaged compiled configuration was not even read.
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.stderr).toBe('');
+    expect(opCount(emu, 'GetRoleCredentials')).toBe(1);
+
+    sandbox.write('rolecall.yaml', deployerConfig());
+    const noDefault = await run(['credential-process']);
+    expect(noDefault.code).toBe(2);
+    expect(noDefault.stderr).toContain('error: no identity chosen');
+  });
+
   it('makes one GetRoleCredentials for 50 parallel calls with a cold cache, all printing the same', async () => {
     const { emu, run } = await signedInSandbox({ config: deployerConfig() });
 

@@ -710,11 +710,10 @@ async function attack(place: Place, index: number): Promise<void> {
     const limitMs = (waits ? LOCK_STALE_MS : 0) + RUN_LIMIT_MS;
 
     const first = await w.run(reader.command);
-    const silentToday = STILL_SILENT.has(place.id);
     const problems = judge(first, {
       code,
-      warnings: reads ? (silentToday ? 'at most one' : (place.warning ?? 'one')) : 'none',
-      mentions: reads && !silentToday ? place.mentions : undefined,
+      warnings: reads ? (place.warning ?? 'one') : 'none',
+      mentions: reads ? place.mentions : undefined,
       limitMs,
     }).map((problem) => `first run: ${problem}`);
     if (reads && place.afterReader) problems.push(...place.afterReader(w, reader.command, target));
@@ -757,26 +756,8 @@ const indent = (text: string): string =>
 const totalRequests = (emu: Emulator): number =>
   Object.values(emu.stats().requests).reduce((sum, count) => sum + (count ?? 0), 0);
 
-/**
- * Places where rolecall rebuilds or sets the damage aside without saying so yet: their cases check
- * everything but the one warning, which the todos below stand for (issue 7 is open on it).
- */
-const STILL_SILENT = new Set([
-  'provisioned',
-  'compiled-config',
-  'origins',
-  'session',
-  'registration',
-  'credential-cache',
-  'credential-index',
-  'lock-provision',
-  'lock-session',
-  'lock-credentials',
-]);
-
 describe.concurrent('damaged files: detected, reported once, rebuilt or set aside, never a crash', () => {
   PLACES.forEach((place, index) => {
     it(`a damaged ${place.title} (${place.id})`, () => attack(place, index + 1), timeLimit(120_000, 600_000));
-    if (STILL_SILENT.has(place.id)) it.todo(`a damaged ${place.title} (${place.id}) is reported in one warning`);
   });
 });

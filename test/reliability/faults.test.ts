@@ -246,6 +246,26 @@ describe.concurrent('faults injected through the emulator', () => {
             processCredentials(await credentialProcess(w));
           }),
         ),
+        cases.run('failures that do not stop while the cached credentials still hold for minutes', async () => {
+          // Five-minute credentials: always inside the ten-minute refresh window, so every call tries AWS.
+          const w = await signedIn(cases, { credentialTtl: 300 });
+          const first = processCredentials(await credentialProcess(w));
+          for (const error of ['InternalServerException', 'TooManyRequestsException']) {
+            w.emu.injectFault({ operation: 'GetRoleCredentials', error, count: 1000 });
+            const result = await credentialProcess(w);
+            expect(badEnding(result, [0]), result.stderr).toBeUndefined();
+            expect(processCredentials(result).AccessKeyId).toBe(first.AccessKeyId);
+            expect(result.stderr).toMatch(
+              /^warning: Could not refresh the credentials of .+ \(.+\); using the cached ones, valid for \d+m(\d+s)? more\.$/m,
+            );
+            w.emu.clearFaults();
+          }
+          // An answer that stands is not papered over: the cached credentials are not handed out.
+          w.emu.injectFault({ operation: 'GetRoleCredentials', error: 'ForbiddenException', status: 403, count: 1000 });
+          expect((await credentialProcess(w)).code).not.toBe(0);
+          w.emu.clearFaults();
+          expect(processCredentials(await credentialProcess(w)).AccessKeyId).not.toBe(first.AccessKeyId);
+        }),
       ]);
 
       await cases.finish('faults-get-role-credentials', '429 / 5xx bursts on GetRoleCredentials');

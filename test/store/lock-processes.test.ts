@@ -50,7 +50,7 @@ describe('processes racing for one lock', () => {
   it('lets 20 processes that need the same expired token refresh it once, one at a time', async () => {
     const results = await race(20);
 
-    for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0, killed: false });
+    for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0, killed: false, stderr: '' });
     const outcomes = results.map((result) => result.stdout.trim()).sort();
     expect(outcomes).toEqual(['refreshed', ...Array(19).fill('reused')]);
     expect(JSON.parse(readFileSync(join(work, 'token.json'), 'utf8'))).toMatchObject({ expired: false, refreshes: 1 });
@@ -79,6 +79,14 @@ describe('processes racing for one lock', () => {
     expect(new Set(entries.map((turn) => turn.pid)).size).toBe(20);
     const recoveredAfter = entries[0]!.enteredAt - killedAt;
     expect(recoveredAfter).toBeLessThan(15_000);
+    // The one that took the lock over says so; the others found it free or waited their turn.
+    const warned = results.filter((result) =>
+      /^warning: The lock .* was left by rolecall process \d+, which ended holding it; took it over\.$/m.test(
+        result.stderr,
+      ),
+    );
+    expect(warned).toHaveLength(1);
+    expect(results.filter((result) => result.stderr.includes('warning:'))).toHaveLength(1);
     console.info(`the lock of a killed holder was taken over ${recoveredAfter} ms after the kill`);
   }, 60_000);
 });

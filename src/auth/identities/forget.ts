@@ -1,3 +1,4 @@
+import type { Logger } from '../../core/log.js';
 import { allCredentialIndexes, removeCredentialIndex } from '../../store/credential-index.js';
 import type { StateDirs } from '../../store/paths.js';
 import type { SecureStore } from '../../store/secure-store.js';
@@ -8,9 +9,9 @@ import type { SecureStore } from '../../store/secure-store.js';
  */
 export async function forgetPortalCredentials(
   portalKey: string,
-  deps: { store: SecureStore; dirs: StateDirs },
+  deps: { store: SecureStore; dirs: StateDirs; log: Logger },
 ): Promise<number> {
-  const entries = allCredentialIndexes(deps.dirs).filter(({ entry }) => entry.portalKey === portalKey);
+  const entries = allCredentialIndexes(deps.dirs, deps.log).filter(({ entry }) => entry.portalKey === portalKey);
   const keys = new Set(entries.flatMap(({ entry }) => entry.chainKeys));
   for (const key of keys) await deps.store.delete(key);
   for (const { path } of entries) removeCredentialIndex(path);

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { formatDuration } from '../../config/duration.js';
 import { ExitCode, isRolecallError, RolecallError } from '../../core/errors.js';
 import { withLock } from '../../store/lock.js';
+import { readStoredRecord } from '../../store/stored-record.js';
 import type { Interaction } from '../interaction.js';
+import { isPassingFailure } from '../providers/aws-sso/aws-errors.js';
 import { discardRejectedSession, ensureSession, type SessionDeps } from '../providers/aws-sso/session.js';
 import type { CredentialStep, IdentityChain, PermissionSetStep, UserStep } from './chain.js';
 import {
@@ -17,6 +19,8 @@ import {
   userKeysKey,
 } from './credentials.js';
 
+/** Cached credentials with less than this left are not handed out in place of ones AWS failed to issue. */
+const STILL_USABLE_MS = 60 * 1000;
 /** A refresh may wait for another process's sign-in, which waits for a person. */
 const REFRESH_LOCK_WAIT_MS = 11 * 60 * 1000;
 
@@ -80,24 +84,40 @@ async function resolveStep(resolution: Resolution, index: number): Promise<StepR
   const step = chain.steps[index]!;
   if (step.kind === 'user') return resolution.user!;
   const key = storeKeyOf(resolution, index);
-  const seen = parseCachedCredentials(await deps.store.get(key));
+  const readCached = () =>
+    readStoredRecord(deps.store, key, parseCachedCredentials, {
+      log: deps.log,
+      what: `credentials of ${step.identity}`,
+      instead: 'fetching new ones',
+    });
+  const seen = await readCached();
   if (seen && timeLeftMs(seen, deps.clock.now()) > REUSE_WHILE_MS) return cached(seen, key);
   return withLock(
     deps.dirs,
     key,
     async () => {
-      const current = parseCachedCredentials(await deps.store.get(key));
+      const current = await readCached();
       const left = current ? timeLeftMs(current, deps.clock.now()) : 0;
       // Fetched by another process while this one waited: good to use even when AWS issues credentials
       // shorter than the reuse window, or fifty waiting processes would fetch fifty times.
       const fetchedMeanwhile = current !== undefined && current.fetchedAt !== seen?.fetchedAt;
       if (current && (left > REUSE_WHILE_MS || (fetchedMeanwhile && left > 0))) return cached(current, key);
-      const fetched = await fetchStep(resolution, index, step);
+      let fetched: CachedCredentials;
+      try {
+        fetched = await fetchStep(resolution, index, step);
+      } catch (error) {
+        // AWS down or throttling while the cached credentials still hold: they serve until it passes.
+        if (!current || left < STILL_USABLE_MS || !isPassingFailure(error)) throw error;
+        deps.log.warn(
+          `Could not refresh the credentials of ${step.identity} (${(error as Error).message}); using the cached ones, valid for ${formatDuration(Math.floor(left / 1000))} more.`,
+        );
+        return cached(current, key);
+      }
       await deps.store.set(key, JSON.stringify(fetched));
       deps.log.debug(`fetched credentials for ${step.identity}, valid until ${fetched.expiration}`);
       return { credentials: fetched, source: 'fetched' as const, storeKey: key, durationNote: fetched.durationNote };
     },
-    { waitMs: REFRESH_LOCK_WAIT_MS },
+    { log: deps.log, waitMs: REFRESH_LOCK_WAIT_MS },
   );
 }
 
@@ -188,7 +208,11 @@ async function permissionSetCredentials(step: PermissionSetStep, deps: ResolveDe
 
 async function userKeys(step: UserStep, deps: ResolveDeps): Promise<StepResult> {
   const key = userKeysKey(step.identity);
-  const stored = parseUserKeys(await deps.store.get(key));
+  const stored = await readStoredRecord(deps.store, key, parseUserKeys, {
+    log: deps.log,
+    what: `access keys of ${step.identity}`,
+    instead: `store them again with \`rolecall user-keys --identity ${step.identity}\``,
+  });
   if (stored) return { credentials: stored, source: 'store', storeKey: key };
   const accessKeyId = deps.env['AWS_ACCESS_KEY_ID'];
   const secretAccessKey = deps.env['AWS_SECRET_ACCESS_KEY'];

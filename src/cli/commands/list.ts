@@ -112,7 +112,7 @@ export const run: CommandRun<ListOptions> = async (ctx, options) => {
   const selected = selectProvider(config, options.provider);
   const c = colors(ctx.globals.color.stdout);
   const now = Date.now();
-  const states = location ? credentialStates(dirs, location.file, now) : new Map<string, CredentialStatus>();
+  const states = location ? credentialStates(dirs, location.file, now, ctx.log) : new Map<string, CredentialStatus>();
   const credentialText: CredentialText = (name) => formatCredentialStatus(states.get(name), c, now);
 
   if (options.format === 'tree') {

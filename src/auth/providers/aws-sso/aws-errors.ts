@@ -1,4 +1,4 @@
-import { ExitCode, RolecallError } from '../../../core/errors.js';
+import { ExitCode, isRolecallError, RolecallError } from '../../../core/errors.js';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -26,6 +26,18 @@ export function isNetworkError(error: unknown): boolean {
       candidate.name === 'TimeoutError' ||
       candidate.name === 'RequestTimeout')
   );
+}
+
+/**
+ * Whether a translated failure may pass by itself (AWS unreachable, throttling, a 5xx answer), as
+ * opposed to an answer that stands (access denied, an ended session): what lets a caller fall back on
+ * something it still has, such as cached credentials with time left.
+ */
+export function isPassingFailure(error: unknown): boolean {
+  if (!isRolecallError(error)) return false;
+  if (error.code === 'aws.unreachable' || error.code === 'aws.throttled') return true;
+  const status = (error.cause as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
+  return error.code === 'aws.failed' && typeof status === 'number' && status >= 500;
 }
 
 /**

@@ -39,14 +39,19 @@ export async function provisionIdentities(input: ProvisionInput): Promise<Provis
   const file = provisionedFilePath(input.deps.dirs, input.providerName);
   const waitingSince = Date.now();
   // One discovery per provider at a time: concurrent logins would only repeat the same work.
-  return withLock(input.deps.dirs, `provision:${input.providerName}`, async () => {
-    const writtenMeanwhile = (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > waitingSince;
-    if (writtenMeanwhile) {
-      const entries = readProvisionedEntries(file) ?? [];
-      return { ...emptyResult(input.providerName, file), identities: entries.length, byAnotherProcess: true };
-    }
-    return discoverAndWrite(input, file);
-  });
+  return withLock(
+    input.deps.dirs,
+    `provision:${input.providerName}`,
+    async () => {
+      const writtenMeanwhile = (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > waitingSince;
+      if (writtenMeanwhile) {
+        const entries = readProvisionedEntries(file) ?? [];
+        return { ...emptyResult(input.providerName, file), identities: entries.length, byAnotherProcess: true };
+      }
+      return discoverAndWrite(input, file);
+    },
+    { log: input.deps.log },
+  );
 }
 
 interface ProvisionInput {

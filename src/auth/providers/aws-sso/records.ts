@@ -30,8 +30,8 @@ const isOptionalString = (value: unknown): boolean => value === undefined || typ
 const isDate = (value: unknown): value is string => isString(value) && !Number.isNaN(Date.parse(value));
 
 /**
- * Reads a stored record; a damaged one (truncated, edited, from another version) reads as absent so
- * that the caller logs in again instead of failing.
+ * Reads a stored record; a damaged one (truncated, edited, from another version) reads as undefined,
+ * so that the caller logs in again instead of failing.
  */
 export function parseSession(text: string | undefined): SsoSession | undefined {
   const value = safeJson(text) as Partial<SsoSession> | undefined;

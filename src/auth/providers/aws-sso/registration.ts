@@ -1,4 +1,6 @@
+import type { Logger } from '../../../core/log.js';
 import type { SecureStore } from '../../../store/secure-store.js';
+import { readStoredRecord } from '../../../store/stored-record.js';
 import type { Clock } from '../../interaction.js';
 import type { OidcApi } from './oidc-api.js';
 import { type Portal, portalKey } from './portal.js';
@@ -14,12 +16,17 @@ export const registrationKey = (portal: Portal, flow: ClientRegistration['flow']
 export async function clientRegistration(input: {
   api: OidcApi;
   store: SecureStore;
+  log: Logger;
   clock: Clock;
   portal: Portal;
   flow: ClientRegistration['flow'];
 }): Promise<ClientRegistration> {
   const key = registrationKey(input.portal, input.flow);
-  const stored = parseRegistration(await input.store.get(key));
+  const stored = await readStoredRecord(input.store, key, parseRegistration, {
+    log: input.log,
+    what: `OIDC client registration for ${input.portal.startUrl}`,
+    instead: 'registering the client again',
+  });
   if (stored && remainingMs(stored.expiresAt, input.clock.now()) > RENEW_BEFORE_MS) return stored;
   const created: ClientRegistration = {
     ...(await input.api.registerClient({ flow: input.flow, startUrl: input.portal.startUrl })),

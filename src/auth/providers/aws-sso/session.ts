@@ -3,6 +3,7 @@ import type { Logger } from '../../../core/log.js';
 import { withLock } from '../../../store/lock.js';
 import type { StateDirs } from '../../../store/paths.js';
 import type { SecureStore } from '../../../store/secure-store.js';
+import { readStoredRecord } from '../../../store/stored-record.js';
 import type { Clock, Interaction } from '../../interaction.js';
 import { findAwsCliSession } from './aws-cli-cache.js';
 import { type Portal, portalKey } from './portal.js';
@@ -69,14 +70,15 @@ export async function ensureSession(
   options: SignInOptions,
 ): Promise<{ session: SsoSession; source: SessionSource }> {
   const key = sessionKey(portal);
-  const stored = parseSession(await deps.store.get(key));
+  const report = { log: deps.log, what: `SSO session for ${portal.startUrl}`, instead: 'the next sign-in replaces it' };
+  const stored = await readStoredRecord(deps.store, key, parseSession, report);
   if (!options.force && usable(stored, deps.clock.now())) return { session: stored, source: 'store' };
 
   return withLock(
     deps.dirs,
     key,
     async () => {
-      const current = parseSession(await deps.store.get(key));
+      const current = await readStoredRecord(deps.store, key, parseSession, report);
       // Another process may have refreshed or signed in while this one waited (also under --force).
       const renewedMeanwhile = current !== undefined && current.accessToken !== stored?.accessToken;
       if ((renewedMeanwhile || !options.force) && usable(current, deps.clock.now())) {
@@ -105,7 +107,7 @@ export async function ensureSession(
       const { signIn } = await import('./sign-in.js');
       return save(await signIn(portal, deps, { ...options, interaction: options.interaction }), 'login');
     },
-    { waitMs: LOGIN_LOCK_WAIT_MS },
+    { log: deps.log, waitMs: LOGIN_LOCK_WAIT_MS },
   );
 }
 
@@ -116,7 +118,12 @@ export async function ensureSession(
  */
 export async function discardRejectedSession(portal: Portal, deps: SessionDeps, accessToken: string): Promise<void> {
   const key = sessionKey(portal);
-  await withLock(deps.dirs, key, async () => {
-    if (parseSession(await deps.store.get(key))?.accessToken === accessToken) await deps.store.delete(key);
-  });
+  await withLock(
+    deps.dirs,
+    key,
+    async () => {
+      if (parseSession(await deps.store.get(key))?.accessToken === accessToken) await deps.store.delete(key);
+    },
+    { log: deps.log },
+  );
 }

@@ -70,7 +70,7 @@ export async function signIn(
     `signing in to ${portal.startUrl} with the ${flow === 'pkce' ? 'authorization-code (PKCE)' : 'device-code'} flow`,
   );
   for (let attempt = 1; ; attempt++) {
-    const client = await clientRegistration({ api, store: deps.store, clock: deps.clock, portal, flow });
+    const client = await clientRegistration({ api, store: deps.store, log: deps.log, clock: deps.clock, portal, flow });
     const credentials = { clientId: client.clientId, clientSecret: client.clientSecret };
     try {
       const grant =
