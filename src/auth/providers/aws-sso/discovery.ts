@@ -94,7 +94,7 @@ const isUnauthorized = (error: unknown): boolean =>
 function describeFailure(error: unknown, operation: string, portal: DiscoveryPortal): RolecallError {
   if (error instanceof PaginationLoop) {
     return new RolecallError('aws.pagination-loop', `${operation} never ends (${error.message}); stopped asking`, {
-      hint: `try again later; the portal (${portal.endpoint}) returned a page token it had returned before`,
+      hint: `try again later; the portal (${portal.endpoint}) kept handing out page tokens, which AWS does not do`,
       cause: error,
     });
   }
