@@ -77,6 +77,7 @@ XDG_CONFIG_HOME, XDG_CACHE_HOME and XDG_STATE_HOME (%LOCALAPPDATA% on Windows).`
     }
     const command = parent.command(words.at(-1)!).description(spec.summary);
     if (spec.operands) command.arguments(spec.operands);
+    if (spec.usageHint) command.showHelpAfterError(spec.usageHint);
     for (const option of spec.options) {
       const built = new Option(option.flags, option.description);
       if (option.choices) built.choices(option.choices);

@@ -18,6 +18,8 @@ export interface CommandSpec {
   summary: string;
   operands?: string;
   options: OptionSpec[];
+  /** Shown after an argument error of this command, in place of the pointer to `--help`. */
+  usageHint?: string;
   load: () => Promise<{ run: CommandRun<never> }>;
 }
 
@@ -90,6 +92,8 @@ export const commands: CommandSpec[] = [
       },
       { flags: '--export-keys', description: 'put static keys in the environment instead of a refreshing profile' },
     ],
+    // `rolecall exec --identity I ls -la` reads `-la` as rolecall's own option.
+    usageHint: 'hint: the command and its own options go after `--`: rolecall exec --identity NAME -- CMD ARGS...',
     load: () => import('./commands/exec.js'),
   },
   ...(['terraform', 'tofu'] as const).map((tool) => ({

@@ -251,6 +251,16 @@ describe('rolecall exec', () => {
     expect(runFolders()).toEqual([]);
   });
 
+  it("says where the command goes when its own options are taken for rolecall's", async () => {
+    const result = await run(['exec', '--identity', ADMIN, node, '-e', 'process.exit(7)']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: unknown option '-e'\nhint: the command and its own options go after `--`: rolecall exec --identity NAME -- CMD ARGS...\n",
+    );
+    expect(runFolders()).toEqual([]);
+  });
+
   it('exits 2 without running anything when no command is given', async () => {
     for (const args of [
       ['exec', '--identity', ADMIN],
