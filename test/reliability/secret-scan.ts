@@ -213,6 +213,15 @@ const readProc = (pid: number, file: string): string | undefined => {
   }
 };
 
+/** A process's parent and start time (clock ticks since boot), from /proc/<pid>/stat; undefined once it has gone. */
+function statOf(pid: number): { ppid: number; start: string } | undefined {
+  const stat = readProc(pid, 'stat');
+  if (stat === undefined) return undefined;
+  // Fields after the command name, which is in parentheses and may hold spaces: state, ppid, ...
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), start: fields[19] ?? '' };
+}
+
 /**
  * Watches /proc for every process whose environment holds this HOME (rolecall, its children, a browser
  * it started and left, the `credential_process` calls of a child's AWS SDK): even one reparented when
@@ -220,8 +229,12 @@ const readProc = (pid: number, file: string): string | undefined => {
  * look, since a child shows its parent's until it executes its own program.
  */
 export class ProcessWatch {
-  readonly seen = new Map<number, SeenProcess>();
-  private readonly ignored = new Set<number>();
+  /**
+   * By pid and start time: pids are reused (pid_max is 32768 here, and a test run starts thousands of
+   * processes), and a process that got the pid of one judged not ours must still be looked at.
+   */
+  readonly seen = new Map<string, SeenProcess>();
+  private readonly ignored = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private during = '(before)';
   looks = 0;
@@ -231,7 +244,15 @@ export class ProcessWatch {
     private readonly intervalMs = 5,
   ) {
     // Whatever runs now is not ours.
-    for (const pid of this.pids()) this.ignored.add(pid);
+    for (const pid of this.pids()) {
+      const stat = statOf(pid);
+      if (stat) this.ignored.add(`${pid}:${stat.start}`);
+    }
+  }
+
+  /** Whether the process with this pid was seen (it ran long enough to be looked at). */
+  sawPid(pid: number): boolean {
+    return [...this.seen.values()].some((known) => known.pid === pid);
   }
 
   private pids(): number[] {
@@ -249,20 +270,23 @@ export class ProcessWatch {
     this.looks++;
     const marker = `HOME=${this.home}\0`;
     for (const pid of this.pids()) {
-      if (this.ignored.has(pid)) continue;
-      let known = this.seen.get(pid);
+      const stat = statOf(pid);
+      if (!stat) continue;
+      const key = `${pid}:${stat.start}`;
+      if (this.ignored.has(key)) continue;
+      let known = this.seen.get(key);
       if (!known) {
         const environ = readProc(pid, 'environ');
         if (environ === undefined) continue;
-        const ppid = Number(/^\d+ \(.*\) \S (\d+)/s.exec(readProc(pid, 'stat') ?? '')?.[1] ?? 0);
+        const { ppid } = stat;
         if (!`\0${environ}`.includes(`\0${marker}`)) {
           // Not ours; but a child of this test process shows the test's environment until it executes
           // rolecall with the sandbox's, so it is looked at again.
-          if (ppid !== process.pid) this.ignored.add(pid);
+          if (ppid !== process.pid) this.ignored.add(key);
           continue;
         }
         known = { pid, during: this.during, cmdlines: new Set(), environ, ppid };
-        this.seen.set(pid, known);
+        this.seen.set(key, known);
       }
       const cmdline = readProc(pid, 'cmdline');
       if (cmdline) known.cmdlines.add(cmdline.replace(/\0$/, '').split('\0').join(' '));
