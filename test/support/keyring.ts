@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe } from 'vitest';
 
-/** In CI the repository is a fresh clone with the shared folder beside it. */
-export const withKeyring = join(resolve(import.meta.dirname, '..', '..'), '..', 'shared', 'scripts', 'with-keyring.sh');
+/** Runs a command under an unlocked gnome-keyring on the private session bus it is started in. */
+export const withKeyring = join(resolve(import.meta.dirname, '..', '..'), 'scripts', 'with-keyring.sh');
 
 /** What a test against a real Secret Service needs, or why it cannot run here. */
 function keyringTools(): string | undefined {
