@@ -37,15 +37,25 @@ export interface Emulator extends EmulatorControl {
   host: string;
   org: Org;
   /** The variables that point AWS SDKs and CLIs at this emulator. */
-  env: {
-    AWS_ENDPOINT_URL_SSO: string;
-    AWS_ENDPOINT_URL_SSO_OIDC: string;
-    AWS_ENDPOINT_URL_STS: string;
-    /** Console federation, as `rolecall console` reads it (not an SDK service). */
-    AWS_ENDPOINT_URL_SIGNIN: string;
-  };
+  env: EndpointEnv;
   close(): Promise<void>;
 }
+
+/** The variables that point AWS SDKs, CLIs and rolecall at one endpoint for every service the emulator serves. */
+export type EndpointEnv = {
+  AWS_ENDPOINT_URL_SSO: string;
+  AWS_ENDPOINT_URL_SSO_OIDC: string;
+  AWS_ENDPOINT_URL_STS: string;
+  /** Console federation, as `rolecall console` reads it (not an SDK service). */
+  AWS_ENDPOINT_URL_SIGNIN: string;
+};
+
+export const endpointEnv = (url: string): EndpointEnv => ({
+  AWS_ENDPOINT_URL_SSO: url,
+  AWS_ENDPOINT_URL_SSO_OIDC: url,
+  AWS_ENDPOINT_URL_STS: url,
+  AWS_ENDPOINT_URL_SIGNIN: url,
+});
 
 const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::']);
 
@@ -110,12 +120,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     port,
     host,
     org,
-    env: {
-      AWS_ENDPOINT_URL_SSO: url,
-      AWS_ENDPOINT_URL_SSO_OIDC: url,
-      AWS_ENDPOINT_URL_STS: url,
-      AWS_ENDPOINT_URL_SIGNIN: url,
-    },
+    env: endpointEnv(url),
     close: () => closeServer(server),
   };
 };

@@ -2,25 +2,21 @@ import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { cliPath, Sandbox, startProcess } from '../support/cli.js';
-import { emulator, opCount, START_URL } from '../support/emulator.js';
+import { emulator, opCount, providerConfig } from '../support/emulator.js';
 
 const running: Emulator[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((emu) => emu.close()));
 });
 
-const CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-  identities:
+const CONFIG = providerConfig({
+  extra: `  identities:
     deployer:
       kind: aws/permission-set
       via: { provider: sso-prod }
       principal: { name: DeployerAccess, account: { id: "222222222222" } }
-`;
+`,
+});
 
 describe('credential-process with no session, as an AWS SDK runs it from a terminal', () => {
   it('signs in once with a device code shown on the terminal, for five processes at once, opening one browser at most', async () => {

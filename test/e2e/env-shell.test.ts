@@ -3,7 +3,7 @@ import { chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { cliPath, repoRoot, Sandbox, startProcess } from '../support/cli.js';
+import { cliPath, repoRoot, runEnv, Sandbox, startProcess } from '../support/cli.js';
 import {
   HOSTILE_IDENTITY,
   HOSTILE_IDENTITY_CONFIG,
@@ -266,14 +266,7 @@ describe('rolecall env and rolecall shell', () => {
       const configFile: string = seen.AWS_CONFIG_FILE;
       expect(dirname(dirname(configFile))).toBe(sandbox.path('.local', 'state', 'rolecall', 'run'));
       expect(seen).toEqual({
-        AWS_CONFIG_FILE: configFile,
-        AWS_SHARED_CREDENTIALS_FILE: join(dirname(configFile), 'credentials'),
-        AWS_PROFILE: ADMIN,
-        AWS_SDK_LOAD_CONFIG: '1',
-        AWS_REGION: 'us-east-1',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        ROLECALL_IDENTITY: ADMIN,
+        ...runEnv(configFile, ADMIN),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...emu.env,
         ROLECALL_KEYRING: 'file',

@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { cliPath, repoRoot, Sandbox } from '../support/cli.js';
+import { cliPath, repoRoot, runEnv, Sandbox } from '../support/cli.js';
 import {
   HOSTILE_IDENTITY,
   HOSTILE_IDENTITY_CONFIG,
@@ -147,14 +147,7 @@ describe('rolecall exec', () => {
     expect(config).toBeDefined();
     const configFile: string = seen.AWS_CONFIG_FILE;
     expect(seen).toEqual({
-      AWS_CONFIG_FILE: configFile,
-      AWS_SHARED_CREDENTIALS_FILE: join(dirname(configFile), 'credentials'),
-      AWS_PROFILE: ADMIN,
-      AWS_SDK_LOAD_CONFIG: '1',
-      AWS_REGION: 'us-east-1',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ROLECALL_IDENTITY: ADMIN,
+      ...runEnv(configFile, ADMIN),
       // Settings that are not credentials are the user's, and pass through.
       AWS_MAX_ATTEMPTS: '5',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { type Emulator, generateOrg, startEmulator } from '../../src/emulator/index.js';
 import { type CliResult, Sandbox, STACK_FRAME } from '../support/cli.js';
-import { START_URL } from '../support/emulator.js';
+import { providerConfig } from '../support/emulator.js';
 import { FULL, recordFigures, timeLimit } from './scale.js';
 import { seeded } from './storm.js';
 
@@ -52,19 +52,15 @@ const CACHE = join('.cache', 'rolecall');
 const STATE = join('.local', 'state', 'rolecall');
 
 /** Three accounts of three permission sets (no name collides, so a clean login warns of nothing), and `deployer`. */
-const CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-  identities:
+const CONFIG = providerConfig({
+  autoProvision: true,
+  extra: `  identities:
     deployer:
       kind: aws/permission-set
       via: { provider: sso-prod }
       principal: { name: AdministratorAccess, account: { id: "100000000001" } }
-`;
+`,
+});
 const DISCOVERED = 9;
 
 const COMMANDS = {

@@ -5,9 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { type Emulator, type EmulatorOptions, generateOrg, type Org, startEmulator } from '../../src/emulator/index.js';
 import { type CliResult, Sandbox, STACK_FRAME } from '../support/cli.js';
-import { START_URL } from '../support/emulator.js';
 import { FULL, recordFigures, scaled, timeLimit } from './scale.js';
-import { seeded } from './storm.js';
+import { seeded, stormConfig } from './storm.js';
 
 /**
  * Crash safety (issue 7, part 3): rolecall killed with SIGKILL at a random moment of an operation,
@@ -326,27 +325,12 @@ async function killRepeatedly(s: CrashScenario): Promise<void> {
 const totalRequests = (emu: Emulator): number =>
   Object.values(emu.stats().requests).reduce((sum, count) => sum + (count ?? 0), 0);
 
-/** A provider, discovering at login or not, and `deployer`: DeployerAccess in 222222222222 (the sample org). */
-const config = (autoProvision: boolean) => `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: ${autoProvision}
-  identities:
-    deployer:
-      kind: aws/permission-set
-      via: { provider: sso-prod }
-      principal: { name: DeployerAccess, account: { id: "222222222222" } }
-`;
-
 async function signedIn(options: EmulatorOptions, autoProvision: boolean) {
   const emu = await startEmulator({ autoApprove: true, ...options });
   running.push(emu);
   const env = { ...emu.env, ROLECALL_KEYRING: 'file' };
   const sandbox = new Sandbox();
-  sandbox.write('rolecall.yaml', config(autoProvision));
+  sandbox.write('rolecall.yaml', stormConfig(autoProvision));
   const login = await sandbox.run(['login', '--use-device-code'], { env });
   expect(login.code, login.stderr).toBe(0);
   return { emu, env, sandbox };

@@ -23,7 +23,7 @@ import { fuzzyFilter } from '../../src/cli/fuzzy.js';
 import { SHORTHAND_TOOLS, shorthandToExec } from '../../src/cli/shorthand.js';
 import { parseYaml } from '../../src/config/read-yaml.js';
 import { createLogger } from '../../src/core/log.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { type Emulator, endpointEnv, startEmulator } from '../../src/emulator/index.js';
 import { formatEnv } from '../../src/run/env-format.js';
 import { credentialIndexPath, readCredentialIndex } from '../../src/store/credential-index.js';
 import type { StateDirs } from '../../src/store/paths.js';
@@ -38,7 +38,7 @@ import {
   RETYPES,
 } from '../support/chaos-proxy.js';
 import { type CliResult, cliPath, repoRoot, Sandbox, STACK_FRAME, startProcess } from '../support/cli.js';
-import { START_URL } from '../support/emulator.js';
+import { providerConfig, START_URL } from '../support/emulator.js';
 import { FULL, recordFigures, scaled, timeLimit } from './scale.js';
 
 /**
@@ -150,6 +150,29 @@ function report(details: { errorInstance: unknown }, message: string | undefined
   const error = details.errorInstance;
   const reason = error instanceof Error ? error.message : error === null ? '' : String(error);
   return `${message ?? 'property failed'}\n\n${reason}`;
+}
+
+/**
+ * Records the figures of property runs begun at `started` (a failed run counts one failing case: the
+ * one fast-check shrank to), then fails with the report of each run that failed.
+ */
+function recordChecks<Ts>(
+  id: string,
+  scenario: string,
+  started: number,
+  results: fc.RunDetails<Ts>[],
+  notes?: string,
+): void {
+  const cases = results.reduce((sum, details) => sum + details.numRuns, 0);
+  const failed = results.filter((details) => details.failed);
+  recordFigures(id, {
+    scenario,
+    cases,
+    passed: cases - failed.length,
+    ms: Math.round(performance.now() - started),
+    ...(notes ? { notes } : {}),
+  });
+  for (const details of failed) expect.fail(report(details, fc.defaultReportMessage(details)));
 }
 
 /** How long one property of the full pass may run, shrinking included. */
@@ -877,14 +900,9 @@ const commandLine = fc
   // `emulator` serves until stopped; it is not among the words, and no random word may name it.
   .filter((args) => !args.some((arg) => arg.includes('emulator')));
 
-const ARGS_CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-    sso-dev:
+const ARGS_CONFIG = providerConfig({
+  autoProvision: true,
+  extra: `    sso-dev:
       kind: aws/iam-identity-center
       start_url: https://d-9067000001.awsapps.com/start
       region: eu-west-2
@@ -901,7 +919,8 @@ const ARGS_CONFIG = `auth:
     dev-user:
       kind: aws/user
       region: eu-west-2
-`;
+`,
+});
 
 /** Property 2: every command line ends with exit 0, 1, 2 or 3 and one error line. */
 async function argumentsProperty(): Promise<void> {
@@ -912,10 +931,7 @@ async function argumentsProperty(): Promise<void> {
     const env = {
       ROLECALL_KEYRING: 'file',
       // No session exists, and any AWS call is refused at once.
-      AWS_ENDPOINT_URL_SSO: deadEnd,
-      AWS_ENDPOINT_URL_SSO_OIDC: deadEnd,
-      AWS_ENDPOINT_URL_STS: deadEnd,
-      AWS_ENDPOINT_URL_SIGNIN: deadEnd,
+      ...endpointEnv(deadEnd),
       // Nothing can start a browser or a real shell.
       BROWSER: 'true',
       SHELL: '/bin/true',
@@ -932,14 +948,9 @@ async function argumentsProperty(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 // Property 3: hostile emulator answers, through the chaos proxy
 
-const CHAOS_CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-  identities:
+const CHAOS_CONFIG = providerConfig({
+  autoProvision: true,
+  extra: `  identities:
     by-name:
       kind: aws/permission-set
       via: { provider: sso-prod }
@@ -948,7 +959,8 @@ const CHAOS_CONFIG = `auth:
       kind: aws/assume-role
       via: { identity: production/AdministratorAccess }
       principal: { assume_role: "arn:aws:iam::222222222222:role/Deployer" }
-`;
+`,
+});
 
 interface ChaosCommand {
   name: string;
@@ -1321,14 +1333,12 @@ describe('property: parsers of untrusted data never throw', () => {
         if (registration) expect(['device', 'pkce']).toContain(registration.flow);
       },
     );
-    const details = fc.check(property, { numRuns: runs });
-    recordFigures('properties-parsers-records', {
-      scenario: 'property: stored credentials, sessions, registrations and user keys parsed from random text',
-      cases: details.numRuns,
-      passed: details.failed ? details.numRuns - 1 : details.numRuns,
-      ms: Math.round(performance.now() - started),
-    });
-    if (details.failed) expect.fail(report(details, fc.defaultReportMessage(details)));
+    recordChecks(
+      'properties-parsers-records',
+      'property: stored credentials, sessions, registrations and user keys parsed from random text',
+      started,
+      [fc.check(property, { numRuns: runs })],
+    );
   });
 
   it('the credential index reads any file as the entry it names, or as absent', async () => {
@@ -1368,14 +1378,12 @@ describe('property: parsers of untrusted data never throw', () => {
         expect(Array.isArray(entry.chainKeys)).toBe(true);
       }
     });
-    const details = fc.check(property, { numRuns: scaled(200, 2000) });
-    recordFigures('properties-parsers-credential-index', {
-      scenario: 'property: credential index files with random contents',
-      cases: details.numRuns,
-      passed: details.failed ? details.numRuns - 1 : details.numRuns,
-      ms: Math.round(performance.now() - started),
-    });
-    if (details.failed) expect.fail(report(details, fc.defaultReportMessage(details)));
+    recordChecks(
+      'properties-parsers-credential-index',
+      'property: credential index files with random contents',
+      started,
+      [fc.check(property, { numRuns: scaled(200, 2000) })],
+    );
   });
 
   it('provisioned files: random text reads as entries or absent; hostile names written read back the same', () => {
@@ -1412,14 +1420,12 @@ describe('property: parsers of untrusted data never throw', () => {
         expect(sortByName(back ?? [])).toEqual(sortByName(entries));
       },
     );
-    const details = fc.check(property, { numRuns: scaled(150, 1500) });
-    recordFigures('properties-parsers-provisioned-file', {
-      scenario: 'property: provisioned files with random text, and hostile names written and read back',
-      cases: details.numRuns,
-      passed: details.failed ? details.numRuns - 1 : details.numRuns,
-      ms: Math.round(performance.now() - started),
-    });
-    if (details.failed) expect.fail(report(details, fc.defaultReportMessage(details)));
+    recordChecks(
+      'properties-parsers-provisioned-file',
+      'property: provisioned files with random text, and hostile names written and read back',
+      started,
+      [fc.check(property, { numRuns: scaled(150, 1500) })],
+    );
   });
 
   it('YAML config text: parsed with positions inside the text, or issues with positions', () => {
@@ -1451,14 +1457,12 @@ describe('property: parsers of untrusted data never throw', () => {
       }
       if (!result.ok) expect(result.issues.length).toBeGreaterThan(0);
     });
-    const details = fc.check(property, { numRuns: scaled(300, 3000) });
-    recordFigures('properties-parsers-yaml', {
-      scenario: 'property: config YAML parsed with positions from random and mutated text',
-      cases: details.numRuns,
-      passed: details.failed ? details.numRuns - 1 : details.numRuns,
-      ms: Math.round(performance.now() - started),
-    });
-    if (details.failed) expect.fail(report(details, fc.defaultReportMessage(details)));
+    recordChecks(
+      'properties-parsers-yaml',
+      'property: config YAML parsed with positions from random and mutated text',
+      started,
+      [fc.check(property, { numRuns: scaled(300, 3000) })],
+    );
   });
 
   it('identity lookup, fuzzy filter and the terraform shorthand keep to what they were given', () => {
@@ -1524,14 +1528,12 @@ describe('property: parsers of untrusted data never throw', () => {
     const results = [lookupProperty, fuzzyProperty, shorthandProperty].map((property) =>
       fc.check(property as fc.IPropertyWithHooks<unknown[]>, { numRuns: runs }),
     );
-    const failed = results.filter((details) => details.failed);
-    recordFigures('properties-parsers-names', {
-      scenario: 'property: lookupIdentity, fuzzyFilter and shorthandToExec on random names and arguments',
-      cases: results.reduce((sum, details) => sum + details.numRuns, 0),
-      passed: results.reduce((sum, details) => sum + details.numRuns - (details.failed ? 1 : 0), 0),
-      ms: Math.round(performance.now() - started),
-    });
-    for (const details of failed) expect.fail(report(details, fc.defaultReportMessage(details)));
+    recordChecks(
+      'properties-parsers-names',
+      'property: lookupIdentity, fuzzyFilter and shorthandToExec on random names and arguments',
+      started,
+      results,
+    );
   });
 
   it('env values written for bash read back in bash exactly as given', () => {
@@ -1562,15 +1564,13 @@ describe('property: parsers of untrusted data never throw', () => {
         expect(outputs[index]!.split('\0').slice(0, -1)).toEqual(pairs.map(([, value]) => value));
       });
     });
-    const details = fc.check(property, { numRuns: scaled(15, 150) });
-    recordFigures('properties-env-bash-round-trip', {
-      scenario: 'property: formatEnv bash output evaluated by bash gives back every value',
-      cases: details.numRuns,
-      passed: details.failed ? details.numRuns - 1 : details.numRuns,
-      ms: Math.round(performance.now() - started),
-      notes: 'each case is a batch of up to 20 variable sets',
-    });
-    if (details.failed) expect.fail(report(details, fc.defaultReportMessage(details)));
+    recordChecks(
+      'properties-env-bash-round-trip',
+      'property: formatEnv bash output evaluated by bash gives back every value',
+      started,
+      [fc.check(property, { numRuns: scaled(15, 150) })],
+      'each case is a batch of up to 20 variable sets',
+    );
   });
 });
 

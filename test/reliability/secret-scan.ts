@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
+import { type EndpointEnv, endpointEnv } from '../../src/emulator/index.js';
 
 /**
  * What the secrets scan looks for and where it looks: every secret the emulator hands out, taken off
@@ -129,7 +130,7 @@ export function scanText(text: string, harvest: SecretHarvest, place: string): H
 export interface RecordingProxy {
   url: string;
   /** The variables that point rolecall and the AWS SDKs at the proxy instead of the emulator. */
-  env: Record<string, string>;
+  env: EndpointEnv;
   harvest: SecretHarvest;
   /** Requests forwarded to the emulator. */
   requests: number;
@@ -175,12 +176,7 @@ export async function recordingProxy(target: string, harvest = new SecretHarvest
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    env: {
-      AWS_ENDPOINT_URL_SSO: url,
-      AWS_ENDPOINT_URL_SSO_OIDC: url,
-      AWS_ENDPOINT_URL_STS: url,
-      AWS_ENDPOINT_URL_SIGNIN: url,
-    },
+    env: endpointEnv(url),
     harvest,
     get requests() {
       return requests;

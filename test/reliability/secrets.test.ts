@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { type CliResult, repoRoot, Sandbox, STACK_FRAME } from '../support/cli.js';
-import { emulator, START_URL } from '../support/emulator.js';
+import { emulator, providerConfig } from '../support/emulator.js';
 import { FULL, recordFigures, timeLimit } from './scale.js';
 import {
   type Entry,
@@ -43,21 +43,17 @@ const PERMISSION_SET = 'production/DeployerAccess';
 const CHAINED = 'prod-admin';
 const USER = 'ci-user';
 
-const CONFIG = `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: true
-  identities:
+const CONFIG = providerConfig({
+  autoProvision: true,
+  extra: `  identities:
     ${CHAINED}:
       kind: aws/assume-role
       via: { identity: production/AdministratorAccess }
       principal: { assume_role: "arn:aws:iam::222222222222:role/Admin", session_name: scan }
     ${USER}:
       kind: aws/user
-`;
+`,
+});
 
 /**
  * A program run as the identity: it waits a second (so that the /proc watch, sampled by this busy test
@@ -655,6 +651,39 @@ async function signedIn() {
   return { emu, sandbox, run };
 }
 
+/**
+ * A sandbox signed in before the scenario's tests (`signedIn`), and their outcomes, recorded as the
+ * scenario's figures once they are done.
+ */
+function signedInScenario<Outcome extends { ok: boolean }>(figures: {
+  id: string;
+  scenario: string;
+  failure: (outcome: Outcome) => string;
+  allPassed: string;
+}) {
+  const world = { outcomes: [] as Outcome[] } as Awaited<ReturnType<typeof signedIn>> & { outcomes: Outcome[] };
+  let started = 0;
+  beforeAll(
+    async () => {
+      started = performance.now();
+      Object.assign(world, await signedIn());
+    },
+    timeLimit(60_000, 120_000),
+  );
+  afterAll(async () => {
+    await world.emu?.close();
+    const failed = world.outcomes.filter((outcome) => !outcome.ok);
+    recordFigures(figures.id, {
+      scenario: figures.scenario,
+      cases: world.outcomes.length,
+      passed: world.outcomes.length - failed.length,
+      ms: Math.round(performance.now() - started),
+      notes: failed.map(figures.failure).join('; ') || figures.allPassed,
+    });
+  });
+  return world;
+}
+
 const STATE = join('.local', 'state', 'rolecall');
 const CACHE = join('.cache', 'rolecall');
 
@@ -687,35 +716,14 @@ const fingerprint = (path: string) => {
 };
 
 describe('secrets: a symlink planted where rolecall writes a secret is refused, not followed', () => {
-  let emu: Emulator;
-  let sandbox: Sandbox;
-  let run: (args: string[], extra?: NodeJS.ProcessEnv) => Promise<CliResult>;
-  const outcomes: { place: string; ok: boolean; problems: string[] }[] = [];
-  let started = 0;
-
-  beforeAll(
-    async () => {
-      started = performance.now();
-      ({ emu, sandbox, run } = await signedIn());
-    },
-    timeLimit(60_000, 120_000),
-  );
-
-  afterAll(async () => {
-    await emu?.close();
-    recordFigures('secrets-symlinks', {
-      scenario:
-        'Secrets: a symlink planted where rolecall writes a secret (store entry and folder, provisioned file, credential index, AWS CLI cache, console page and run folders) is refused',
-      cases: outcomes.length,
-      passed: outcomes.filter((outcome) => outcome.ok).length,
-      ms: Math.round(performance.now() - started),
-      notes:
-        outcomes
-          .filter((outcome) => !outcome.ok)
-          .map((outcome) => `${outcome.place}: ${outcome.problems.join(', ')}`)
-          .join('; ') || 'all refused',
-    });
+  const world = signedInScenario<{ place: string; ok: boolean; problems: string[] }>({
+    id: 'secrets-symlinks',
+    scenario:
+      'Secrets: a symlink planted where rolecall writes a secret (store entry and folder, provisioned file, credential index, AWS CLI cache, console page and run folders) is refused',
+    failure: (outcome) => `${outcome.place}: ${outcome.problems.join(', ')}`,
+    allPassed: 'all refused',
   });
+  const { outcomes } = world;
 
   /**
    * Replaces `relative` (a file or folder rolecall writes a secret into) with a symlink to a decoy the
@@ -733,9 +741,9 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
       env?: NodeJS.ProcessEnv;
     } = {},
   ) {
-    const target = sandbox.path(relative);
-    const decoy = sandbox.path('decoy', place.replace(/\W+/g, '-'));
-    mkdirSync(sandbox.path('decoy'), { recursive: true, mode: 0o700 });
+    const target = world.sandbox.path(relative);
+    const decoy = world.sandbox.path('decoy', place.replace(/\W+/g, '-'));
+    mkdirSync(world.sandbox.path('decoy'), { recursive: true, mode: 0o700 });
     if (options.folder) {
       mkdirSync(decoy, { mode: 0o700 });
       const anHourAgo = new Date(Date.now() - 3600_000);
@@ -753,7 +761,7 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
     const was = fingerprint(decoy);
     let result: CliResult | undefined;
     try {
-      result = await run(args, options.env);
+      result = await world.run(args, options.env);
       const problems = [
         ...(JSON.stringify(fingerprint(decoy)) === JSON.stringify(was) ? [] : ['followed']),
         ...(/symbolic link|symlink/i.test(result.stderr) ? [] : ['nothing said']),
@@ -774,7 +782,7 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
   }
 
   it('refuses a symlink at the session entry of the secure store (login)', async () => {
-    const result = await plant('session entry', storeEntry(sandbox, 'accessToken'), [
+    const result = await plant('session entry', storeEntry(world.sandbox, 'accessToken'), [
       'login',
       '--force',
       '--use-device-code',
@@ -783,7 +791,11 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
   });
 
   it('refuses a symlink at a role credentials entry of the secure store (whoami)', async () => {
-    await plant('credentials entry', storeEntry(sandbox, 'secretAccessKey'), ['whoami', '--identity', PERMISSION_SET]);
+    await plant('credentials entry', storeEntry(world.sandbox, 'secretAccessKey'), [
+      'whoami',
+      '--identity',
+      PERMISSION_SET,
+    ]);
   });
 
   it('refuses a symlink in place of the secrets folder itself (login)', async () => {
@@ -794,15 +806,15 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
   });
 
   it('refuses a symlink at the provisioned identities file (provision)', async () => {
-    const provisioned = sandbox.provisionedFile('sso-prod');
+    const provisioned = world.sandbox.provisionedFile('sso-prod');
     // A link to a file that reads as a provisioned file, so that the configuration still loads.
-    const text = readFileSync(sandbox.path(provisioned), 'utf8');
+    const text = readFileSync(world.sandbox.path(provisioned), 'utf8');
     const result = await plant('provisioned file', provisioned, ['provision'], { decoyText: `# decoy\n${text}` });
     expect(result.code).toBe(1);
   });
 
   it('refuses a symlink at the credential index entry, and says so (credential-process)', async () => {
-    await plant('credential index entry', indexEntry(sandbox, PERMISSION_SET), [
+    await plant('credential index entry', indexEntry(world.sandbox, PERMISSION_SET), [
       'credential-process',
       '--identity',
       PERMISSION_SET,
@@ -814,11 +826,11 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
   });
 
   it('refuses a symlink in place of the folder of console sign-in pages (console)', async () => {
-    const browser = sandbox.write('test-owned/browser.mjs', BROWSER);
+    const browser = world.sandbox.write('test-owned/browser.mjs', BROWSER);
     // Someone's own folder, with a file older than the 15 minutes a console page lives.
     await plant('console page folder', consolePages, ['console', '--identity', PERMISSION_SET], {
       folder: ['notes.txt'],
-      env: { BROWSER: `${process.execPath} ${browser}`, BROWSER_LOG: sandbox.path('test-owned', 'browser.json') },
+      env: { BROWSER: `${process.execPath} ${browser}`, BROWSER_LOG: world.sandbox.path('test-owned', 'browser.json') },
     });
   });
 
@@ -830,14 +842,14 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
   });
 
   it('writes aws-config --write through a symlink, as documented: the link stays, its target gets the block', async () => {
-    const target = sandbox.write('dotfiles/aws-config', '[profile mine]\nregion = eu-west-1\n');
-    mkdirSync(sandbox.path('.aws'), { recursive: true });
-    rmSync(sandbox.path('.aws', 'config'), { force: true });
-    symlinkSync(target, sandbox.path('.aws', 'config'));
-    const result = await run(['aws-config', '--write', sandbox.path('.aws', 'config')]);
+    const target = world.sandbox.write('dotfiles/aws-config', '[profile mine]\nregion = eu-west-1\n');
+    mkdirSync(world.sandbox.path('.aws'), { recursive: true });
+    rmSync(world.sandbox.path('.aws', 'config'), { force: true });
+    symlinkSync(target, world.sandbox.path('.aws', 'config'));
+    const result = await world.run(['aws-config', '--write', world.sandbox.path('.aws', 'config')]);
     expect(result.code, result.stderr).toBe(0);
-    expect(lstatSync(sandbox.path('.aws', 'config')).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(sandbox.path('.aws', 'config'))).toBe(target);
+    expect(lstatSync(world.sandbox.path('.aws', 'config')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(world.sandbox.path('.aws', 'config'))).toBe(target);
     const written = readFileSync(target, 'utf8');
     expect(written).toMatch(/^\[profile mine\]\nregion = eu-west-1\n/);
     expect(written).toContain(`[profile ${PERMISSION_SET}]`);
@@ -845,40 +857,19 @@ describe('secrets: a symlink planted where rolecall writes a secret is refused, 
 });
 
 describe('secrets: a folder or file opened to other users is warned about and made private again at the next run', () => {
-  let emu: Emulator;
-  let sandbox: Sandbox;
-  let run: (args: string[], extra?: NodeJS.ProcessEnv) => Promise<CliResult>;
-  const outcomes: { place: string; ok: boolean }[] = [];
-  let started = 0;
-
-  beforeAll(
-    async () => {
-      started = performance.now();
-      ({ emu, sandbox, run } = await signedIn());
-    },
-    timeLimit(60_000, 120_000),
-  );
-
-  afterAll(async () => {
-    await emu?.close();
-    recordFigures('secrets-permissions', {
-      scenario:
-        'Secrets: a secrets folder, secrets file, cache or state folder opened to others is warned about and narrowed',
-      cases: outcomes.length,
-      passed: outcomes.filter((outcome) => outcome.ok).length,
-      ms: Math.round(performance.now() - started),
-      notes:
-        outcomes
-          .filter((outcome) => !outcome.ok)
-          .map((outcome) => `not fixed: ${outcome.place}`)
-          .join('; ') || 'all fixed',
-    });
+  const world = signedInScenario<{ place: string; ok: boolean }>({
+    id: 'secrets-permissions',
+    scenario:
+      'Secrets: a secrets folder, secrets file, cache or state folder opened to others is warned about and narrowed',
+    failure: (outcome) => `not fixed: ${outcome.place}`,
+    allPassed: 'all fixed',
   });
+  const { outcomes } = world;
 
   async function widen(place: string, relative: string, mode: number, expected: number) {
-    const path = sandbox.path(relative);
+    const path = world.sandbox.path(relative);
     chmodSync(path, mode);
-    const result = await run(['whoami', '--identity', PERMISSION_SET]);
+    const result = await world.run(['whoami', '--identity', PERMISSION_SET]);
     const now = statSync(path).mode & 0o777;
     const warned = result.stderr.includes(path) && /other users|private|permission|mode/i.test(result.stderr);
     outcomes.push({ place, ok: now === expected && warned && result.code === 0 });
@@ -894,7 +885,7 @@ describe('secrets: a folder or file opened to other users is warned about and ma
   });
 
   it('narrows a secrets file from 0644 to 0600, with a warning', async () => {
-    await widen('secrets file', storeEntry(sandbox, 'secretAccessKey'), 0o644, 0o600);
+    await widen('secrets file', storeEntry(world.sandbox, 'secretAccessKey'), 0o644, 0o600);
   });
 
   it('narrows the cache folder from 0755 to 0700, with a warning', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { type CliResult, cliPath, type RunningProcess, Sandbox, STACK_FRAME, startProcess } from '../support/cli.js';
-import { START_URL } from '../support/emulator.js';
+import { providerConfig } from '../support/emulator.js';
 import { recordFigures } from './scale.js';
 
 /**
@@ -15,19 +15,16 @@ import { recordFigures } from './scale.js';
 export const IDENTITY = 'deployer';
 
 /** A provider that provisions at login, and `deployer`: DeployerAccess in production (222222222222). */
-export const stormConfig = (autoProvision = true) => `auth:
-  providers:
-    sso-prod:
-      kind: aws/iam-identity-center
-      start_url: ${START_URL}
-      region: us-east-1
-      auto_provision_identities: ${autoProvision}
-  identities:
+export const stormConfig = (autoProvision = true) =>
+  providerConfig({
+    autoProvision,
+    extra: `  identities:
     ${IDENTITY}:
       kind: aws/permission-set
       via: { provider: sso-prod }
       principal: { name: DeployerAccess, account: { id: "222222222222" } }
-`;
+`,
+  });
 
 export interface World {
   emu: Emulator;

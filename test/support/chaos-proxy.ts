@@ -8,6 +8,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type EndpointEnv, endpointEnv } from '../../src/emulator/index.js';
 
 /**
  * A hostile network between rolecall and the emulator: an HTTP proxy on 127.0.0.1 that forwards every
@@ -96,12 +97,7 @@ export interface ChaosStats {
 export interface ChaosProxy {
   url: string;
   /** The variables that point rolecall's AWS clients at the proxy. */
-  env: {
-    AWS_ENDPOINT_URL_SSO: string;
-    AWS_ENDPOINT_URL_SSO_OIDC: string;
-    AWS_ENDPOINT_URL_STS: string;
-    AWS_ENDPOINT_URL_SIGNIN: string;
-  };
+  env: EndpointEnv;
   /** Replaces the plan (and resets how often each rule has applied) and the stats. */
   setPlan(plan: ChaosPlan): void;
   stats(): ChaosStats;
@@ -425,12 +421,7 @@ export async function chaosProxy(targetUrl: string, plan: ChaosPlan = { rules: [
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    env: {
-      AWS_ENDPOINT_URL_SSO: url,
-      AWS_ENDPOINT_URL_SSO_OIDC: url,
-      AWS_ENDPOINT_URL_STS: url,
-      AWS_ENDPOINT_URL_SIGNIN: url,
-    },
+    env: endpointEnv(url),
     setPlan,
     stats: () => structuredClone(state.stats),
     close: () =>

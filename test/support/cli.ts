@@ -192,6 +192,21 @@ export function startInTerminal(args: string[], options: { cwd: string; env: Nod
   return startProcess('script', ['-qec', command, '/dev/null'], { ...options, stdin: 'pipe' });
 }
 
+/**
+ * What rolecall sets in the environment of a child it runs as `identity` (in us-east-1) with a
+ * refreshing profile, its AWS config at `configFile` (docs/commands.md).
+ */
+export const runEnv = (configFile: string, identity: string): Record<string, string> => ({
+  AWS_CONFIG_FILE: configFile,
+  AWS_SHARED_CREDENTIALS_FILE: join(dirname(configFile), 'credentials'),
+  AWS_PROFILE: identity,
+  AWS_SDK_LOAD_CONFIG: '1',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  ROLECALL_IDENTITY: identity,
+});
+
 /** What `whoami --format json` prints. */
 export interface Whoami {
   identity: string;

@@ -1,4 +1,5 @@
 import { registerSecret } from '../../core/log.js';
+import { isText, isTime } from '../../core/values.js';
 
 /** AWS credentials as rolecall keeps and hands them out. Times are ISO 8601. */
 export interface AwsCredentials {
@@ -26,8 +27,7 @@ export const credentialsKey = (fingerprint: string) => `credentials:${fingerprin
 export const userKeysKey = (identity: string) => `aws-user:${identity}`;
 export const isUserKeysKey = (key: string) => key.startsWith('aws-user:');
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isTime = (value: unknown): boolean => value === undefined || (isText(value) && !Number.isNaN(Date.parse(value)));
+const isOptionalTime = (value: unknown): boolean => value === undefined || isTime(value);
 
 /** A stored record; a damaged one reads as absent, so the credentials are fetched again. */
 export function parseCachedCredentials(text: string | undefined): CachedCredentials | undefined {
@@ -39,7 +39,7 @@ export function parseCachedCredentials(text: string | undefined): CachedCredenti
   }
   if (!value || typeof value !== 'object' || !isText(value.accessKeyId) || !isText(value.secretAccessKey))
     return undefined;
-  if (!isTime(value.expiration) || !isText(value.fetchedAt) || !isTime(value.fetchedAt)) return undefined;
+  if (!isOptionalTime(value.expiration) || !isTime(value.fetchedAt)) return undefined;
   if (value.sessionToken !== undefined && !isText(value.sessionToken)) return undefined;
   registerCredentials(value as AwsCredentials);
   return value as CachedCredentials;

@@ -1,4 +1,5 @@
 import { ListAccountRolesCommand, ListAccountsCommand, SSOClient } from '@aws-sdk/client-sso';
+import { isText, textOrUndefined } from '../../../core/values.js';
 import { serviceEndpoint } from '../../endpoints.js';
 import type { Page } from './discovery-pages.js';
 import { quietSdkNotices } from './sdk-quiet.js';
@@ -80,6 +81,3 @@ export function openDiscoveryPortal(input: {
     close: () => client.destroy(),
   };
 }
-
-const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
-const textOrUndefined = (value: unknown): string | undefined => (isText(value) ? value : undefined);

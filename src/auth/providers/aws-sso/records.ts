@@ -1,4 +1,5 @@
 import { registerSecret } from '../../../core/log.js';
+import { isText, isTime } from '../../../core/values.js';
 
 /**
  * An SSO session as the store keeps it: the access token, and what refreshing it needs. Times are ISO
@@ -25,9 +26,7 @@ export interface ClientRegistration {
   flow: 'device' | 'pkce';
 }
 
-const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
-const isDate = (value: unknown): value is string => isString(value) && !Number.isNaN(Date.parse(value));
 
 /**
  * Reads a stored record; a damaged one (truncated, edited, from another version) reads as undefined,
@@ -37,10 +36,10 @@ export function parseSession(text: string | undefined): SsoSession | undefined {
   const value = safeJson(text) as Partial<SsoSession> | undefined;
   if (
     !value ||
-    !isString(value.startUrl) ||
-    !isString(value.region) ||
-    !isString(value.accessToken) ||
-    !isDate(value.expiresAt)
+    !isText(value.startUrl) ||
+    !isText(value.region) ||
+    !isText(value.accessToken) ||
+    !isTime(value.expiresAt)
   ) {
     return undefined;
   }
@@ -52,8 +51,7 @@ export function parseSession(text: string | undefined): SsoSession | undefined {
 
 export function parseRegistration(text: string | undefined): ClientRegistration | undefined {
   const value = safeJson(text) as Partial<ClientRegistration> | undefined;
-  if (!value || !isString(value.clientId) || !isString(value.clientSecret) || !isDate(value.expiresAt))
-    return undefined;
+  if (!value || !isText(value.clientId) || !isText(value.clientSecret) || !isTime(value.expiresAt)) return undefined;
   if (value.flow !== 'device' && value.flow !== 'pkce') return undefined;
   registerSecret(value.clientSecret);
   return value as ClientRegistration;

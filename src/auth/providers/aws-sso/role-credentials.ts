@@ -1,5 +1,6 @@
 import { GetRoleCredentialsCommand, ListAccountsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { ExitCode, RolecallError } from '../../../core/errors.js';
+import { isText, textOrUndefined } from '../../../core/values.js';
 import { serviceEndpoint } from '../../endpoints.js';
 import type { AwsCredentials } from '../../identities/credentials.js';
 import { awsErrorName, translateAwsError } from './aws-errors.js';
@@ -34,7 +35,7 @@ export function openRoleCredentialsPortal(portal: Portal, accessToken: string, e
         for await (const items of pages((nextToken) =>
           call('ListAccounts', () =>
             client.send(new ListAccountsCommand({ accessToken, maxResults: MAX_PAGE_SIZE, nextToken })),
-          ).then((page) => ({ items: page.accountList ?? [], nextToken: textOr(page.nextToken) })),
+          ).then((page) => ({ items: page.accountList ?? [], nextToken: textOrUndefined(page.nextToken) })),
         )) {
           for (const { accountId, accountName } of items) {
             if (isText(accountId) && isText(accountName)) accounts.push({ id: accountId, name: accountName });
@@ -107,6 +108,3 @@ export function openRoleCredentialsPortal(portal: Portal, accessToken: string, e
     close: () => client.destroy(),
   } satisfies RoleCredentialsPortal;
 }
-
-const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
-const textOr = (value: unknown): string | undefined => (isText(value) ? value : undefined);
